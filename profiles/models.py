@@ -1,0 +1,185 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import storages
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
+from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
+
+
+class User(AbstractUser):
+    """Participants sign in with their NIP as username; staff with any username."""
+
+    @property
+    def must_change_password(self):
+        # Participants created by the roster import have no usable password:
+        # they sign in once with their NIP and must then choose one.
+        return not self.has_usable_password()
+
+
+class Batch(models.Model):
+    name = models.CharField("angkatan", max_length=100, unique=True)
+    deadline = models.DateTimeField("tenggat waktu")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "angkatan"
+        verbose_name_plural = "angkatan"
+        ordering = ["-deadline"]
+
+    def __str__(self):
+        return self.name
+
+    def is_past_deadline(self, now=None):
+        return (now or timezone.now()) >= self.deadline
+
+
+class Status(models.TextChoices):
+    BELUM_DIPERBARUI = "belum_diperbarui", "Belum diperbarui"
+    DIPERBARUI = "diperbarui", "Diperbarui"
+    DIKONFIRMASI = "dikonfirmasi", "Dikonfirmasi"
+    PERLU_REVISI = "perlu_revisi", "Perlu revisi"
+    TERVERIFIKASI = "terverifikasi", "Terverifikasi"
+    DIANGGAP_VALID = "dianggap_valid", "Dianggap valid"
+
+
+def photo_storage():
+    return storages["photos"]
+
+
+def photo_upload_to(instance, filename):
+    # Never derived from user input: a random key per version, so a new photo
+    # never overwrites an old one and no cache can show a stale picture.
+    return f"{instance.participant_id}/{instance.uuid.hex}.jpg"
+
+
+class Participant(models.Model):
+    nip = models.CharField("NIP", max_length=18, primary_key=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participant"
+    )
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="participants", verbose_name="angkatan"
+    )
+
+    nama = models.CharField("nama", max_length=150, blank=True)
+    tempat_lahir = models.CharField("tempat lahir", max_length=100, blank=True)
+    tanggal_lahir = models.DateField("tanggal lahir", null=True, blank=True)
+    jenis_kelamin = models.CharField(
+        "jenis kelamin", max_length=10, choices=JENIS_KELAMIN_CHOICES, blank=True
+    )
+    agama = models.CharField("agama", max_length=40, choices=AGAMA_CHOICES, blank=True)
+    jabatan = models.CharField("jabatan", max_length=200, blank=True)
+    pangkat = models.CharField("pangkat", max_length=40, choices=PANGKAT_CHOICES, blank=True)
+    golongan = models.CharField("golongan", max_length=6, choices=GOLONGAN_CHOICES, blank=True)
+    email = models.CharField("email", max_length=254, blank=True)
+    asal_instansi = models.CharField("asal instansi", max_length=200, blank=True)
+    alamat_instansi = models.CharField("alamat instansi", max_length=300, blank=True)
+    # E.164, e.g. +6281234567890
+    no_telp = models.CharField("no. telp", max_length=20, blank=True)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.BELUM_DIPERBARUI, db_index=True
+    )
+    # Optimistic lock: a save must name the version it was edited from.
+    version = models.PositiveIntegerField(default=1)
+    # The values of the last roster import, to tell on re-import which fields
+    # the participant has changed since (those are never overwritten).
+    roster_values = models.JSONField(default=dict, blank=True)
+    reopened_until = models.DateTimeField("dibuka kembali sampai", null=True, blank=True)
+    revision_note = models.TextField("catatan revisi", blank=True)
+    confirmed_at = models.DateTimeField("dikonfirmasi pada", null=True, blank=True)
+    confirmation_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="diverifikasi oleh",
+    )
+    verified_at = models.DateTimeField("diverifikasi pada", null=True, blank=True)
+    photo = models.ForeignKey(
+        "Photo",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="foto",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "roster_values"])
+
+    class Meta:
+        verbose_name = "peserta"
+        verbose_name_plural = "peserta"
+        ordering = ["nama", "nip"]
+        permissions = [
+            ("import_roster", "Dapat mengimpor roster peserta"),
+            ("export_certificates", "Dapat mengekspor data sertifikat"),
+            ("view_dashboard", "Dapat melihat dasbor kelengkapan"),
+        ]
+
+    def __str__(self):
+        return f"{self.nip} {self.nama}".strip()
+
+    def can_edit(self, now=None):
+        now = now or timezone.now()
+        if not self.batch.is_past_deadline(now):
+            return True
+        return self.reopened_until is not None and now < self.reopened_until
+
+    @staticmethod
+    def new_confirmation_code():
+        return secrets.token_hex(4).upper()
+
+
+class Photo(models.Model):
+    # The URL names this, not the sequential primary key.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(storage=photo_storage, upload_to=photo_upload_to, max_length=200)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # The full check report (profiles.photos.PhotoReport.to_dict()).
+    report = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "foto"
+        verbose_name_plural = "foto"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"Foto {self.participant_id} {self.uploaded_at:%Y-%m-%d %H:%M}"
+
+
+class ExportLog(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Who asked, kept even if the account is later deleted ("cli:<os user>" for commands).
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    batch = models.ForeignKey(Batch, on_delete=models.SET_NULL, null=True, related_name="+")
+    format = models.CharField(max_length=10)
+    scope = models.CharField(max_length=20)
+    count = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=20, default="web")
+
+    class Meta:
+        verbose_name = "log ekspor"
+        verbose_name_plural = "log ekspor"
+        ordering = ["-created_at"]

@@ -1,0 +1,118 @@
+"""Writes to participant records: every change goes through here.
+
+Views, admin actions and management commands call these functions, so the
+optimistic lock, the status transitions and the audit trail are applied the
+same way whoever makes the change.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from profiles.models import Participant, Photo, Status, User
+from profiles.photos import check_photo, sanitize_jpeg
+
+class EditConflict(Exception):
+    """The record changed since the form was opened."""
+
+
+class EditingClosed(Exception):
+    """The deadline has passed and editing was not reopened."""
+
+
+def save_participant_data(participant, values, *, expected_version, by, reason="", now=None,
+                          check_deadline=True):
+    """Store validated values; refuse a stale version or a closed deadline.
+
+    The version guard is one conditional UPDATE, so two saves racing on any
+    database cannot both pass it.
+    """
+    now = now or timezone.now()
+    if check_deadline and not participant.can_edit(now):
+        raise EditingClosed
+    with transaction.atomic():
+        bumped = Participant.objects.filter(pk=participant.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise EditConflict
+        fresh = Participant.objects.select_related("batch").get(pk=participant.pk)
+        for field, value in values.items():
+            setattr(fresh, field, value)
+        if by is not None and not by.is_staff:
+            mark_updated_by_participant(fresh)
+        fresh._history_user = by
+        fresh._change_reason = reason or ("Update Profil" if by and not by.is_staff else "Admin")
+        fresh.save()
+    return fresh
+
+
+def mark_updated_by_participant(participant):
+    """A participant's change needs a new confirmation and a new verification."""
+    participant.status = Status.DIPERBARUI
+    participant.confirmed_at = None
+    participant.verified_by = None
+    participant.verified_at = None
+
+
+def accept_photo(participant, data, *, by, now=None, check_deadline=True):
+    """Check an upload; store it only when no blocking check fails.
+
+    Returns (report, photo); photo is None when the upload was refused. The
+    current photo stays until the new one is stored, and old ones are kept.
+    """
+    now = now or timezone.now()
+    if check_deadline and not participant.can_edit(now):
+        raise EditingClosed
+    report = check_photo(data)
+    if not report.ok:
+        return report, None
+    clean = sanitize_jpeg(data)
+    photo = Photo(
+        participant=participant,
+        uploaded_by=by,
+        uploaded_at=now,
+        width=report.width,
+        height=report.height,
+        size=len(clean),
+        sha256=hashlib.sha256(clean).hexdigest(),
+        report=report.to_dict(),
+        warnings=list(report.warnings),
+    )
+    photo.file.save(f"{photo.uuid.hex}.jpg", ContentFile(clean), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+            fresh = Participant.objects.select_for_update().get(pk=participant.pk)
+            fresh.photo = photo
+            if by is not None and not by.is_staff:
+                mark_updated_by_participant(fresh)
+            fresh._history_user = by
+            fresh._change_reason = "Upload Photo"
+            # Only the photo and status columns: a data edit open in another
+            # tab must not be overwritten, nor made to conflict.
+            fresh.save(update_fields=PHOTO_FIELDS)
+    except DatabaseError:
+        photo.file.delete(save=False)
+        raise
+    participant.refresh_from_db()
+    return report, photo
+
+
+PHOTO_FIELDS = ["photo", "status", "confirmed_at", "verified_by", "verified_at", "updated_at"]
+
+
+def create_participant(nip, batch, values, *, by=None):
+    """One participant and its account, first sign-in with the NIP (no hash computed)."""
+    with transaction.atomic():
+        user = User(username=nip)
+        user.set_unusable_password()
+        user.save()
+        participant = Participant(nip=nip, user=user, batch=batch, **values)
+        participant._history_user = by
+        participant._change_reason = "Dibuat"
+        participant.save()
+    return participant

@@ -1,0 +1,209 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from profiles.birth import format_birth_field
+from profiles.contact import format_no_telp
+from profiles.deadlines import describe_deadline, describe_time_left
+from profiles.decorators import participant_required
+from profiles.forms import ChoosePasswordForm, PhotoUploadForm, ProfileForm
+from profiles.models import Photo
+from profiles.ranks import GOLONGAN_PANGKAT
+from profiles.record import FIELD_LABELS
+from profiles.services import EditConflict, EditingClosed, accept_photo, save_participant_data
+
+SAVED = "Berhasil di Update"
+CLOSED = (
+    "Batas waktu pembaruan data sudah lewat. Data tidak diubah. "
+    "Hubungi panitia Latsar jika ada data yang harus diperbaiki."
+)
+TOO_LARGE = "Ukuran file {mb:.1f} MB terlalu besar; foto harus kurang dari 1 MB."
+CONFLICT = (
+    "Data Anda baru saja diubah di tempat lain (tab lain atau oleh admin). "
+    "Perubahan Anda belum disimpan: periksa data terbaru di bawah, lalu simpan lagi."
+)
+
+
+def home(request):
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_set(request):
+    form = ChoosePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Kata sandi baru tersimpan. Mulai sekarang masuk dengan kata sandi ini.")
+        return redirect("profile")
+    return render(request, "profiles/password_set.html", {"form": form})
+
+
+def missing_fields(participant):
+    values = {
+        "tempat_tanggal_lahir": participant.tempat_lahir and participant.tanggal_lahir,
+        **{name: getattr(participant, name) for name in FIELD_LABELS if name != "tempat_tanggal_lahir"},
+    }
+    missing = [FIELD_LABELS[name] for name, value in values.items() if not value]
+    if participant.photo_id is None:
+        missing.append("Foto")
+    return missing
+
+
+def profile_rows(participant):
+    return [
+        ("NIP", participant.nip),
+        (FIELD_LABELS["nama"], participant.nama),
+        (
+            FIELD_LABELS["tempat_tanggal_lahir"],
+            format_birth_field(participant.tempat_lahir, participant.tanggal_lahir),
+        ),
+        (FIELD_LABELS["jenis_kelamin"], participant.jenis_kelamin),
+        (FIELD_LABELS["agama"], participant.agama),
+        (FIELD_LABELS["jabatan"], participant.jabatan),
+        (FIELD_LABELS["pangkat"], participant.pangkat),
+        (FIELD_LABELS["golongan"], participant.golongan),
+        (FIELD_LABELS["email"], participant.email),
+        (FIELD_LABELS["asal_instansi"], participant.asal_instansi),
+        (FIELD_LABELS["alamat_instansi"], participant.alamat_instansi),
+        (FIELD_LABELS["no_telp"], format_no_telp(participant.no_telp) if participant.no_telp else ""),
+    ]
+
+
+def deadline_context(participant, now):
+    batch = participant.batch
+    return {
+        "deadline_text": describe_deadline(batch.deadline),
+        "time_left": describe_time_left(batch.deadline, now),
+        "can_edit": participant.can_edit(now),
+        "reopened_until_text": (
+            describe_deadline(participant.reopened_until)
+            if participant.reopened_until and participant.reopened_until > now
+            else ""
+        ),
+    }
+
+
+@participant_required
+@require_http_methods(["GET"])
+def profile(request, participant):
+    now = timezone.now()
+    return render(
+        request,
+        "profiles/profile.html",
+        {
+            "participant": participant,
+            "rows": profile_rows(participant),
+            "missing": missing_fields(participant),
+            **deadline_context(participant, now),
+        },
+    )
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, participant):
+    now = timezone.now()
+    context = {
+        "participant": participant,
+        "pangkat_by_golongan": dict(GOLONGAN_PANGKAT),
+        **deadline_context(participant, now),
+    }
+    if request.method == "POST":
+        if not context["can_edit"]:
+            messages.error(request, CLOSED)
+            return redirect("profile")
+        form = ProfileForm(request.POST, participant=participant)
+        if form.is_valid():
+            try:
+                save_participant_data(
+                    participant,
+                    form.values,
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                    now=now,
+                )
+            except EditingClosed:
+                messages.error(request, CLOSED)
+                return redirect("profile")
+            except EditConflict:
+                # Keep what they typed, show what is stored now; saving again
+                # is then a deliberate choice made with both in view.
+                participant.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = participant.version
+                form = ProfileForm(data, participant=participant)
+                form.is_valid()
+                messages.error(request, CONFLICT)
+                return render(
+                    request,
+                    "profiles/profile_edit.html",
+                    {**context, "form": form, "latest_rows": profile_rows(participant)},
+                )
+            messages.success(request, SAVED)
+            return redirect("profile")
+    else:
+        form = ProfileForm(
+            initial=ProfileForm.initial_for(participant),
+            participant=participant,
+            readonly=not context["can_edit"],
+        )
+    return render(request, "profiles/profile_edit.html", {**context, "form": form})
+
+
+# A phone photo is a few MB; anything far beyond is not worth reading into memory.
+UPLOAD_READ_LIMIT = 20 * 1024 * 1024
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def photo_upload(request, participant):
+    now = timezone.now()
+    context = {"participant": participant, **deadline_context(participant, now)}
+    form = PhotoUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST":
+        if not context["can_edit"]:
+            messages.error(request, CLOSED)
+            return redirect("profile")
+        if form.is_valid():
+            upload = form.cleaned_data["foto"]
+            if upload.size > UPLOAD_READ_LIMIT:
+                form.add_error("foto", TOO_LARGE.format(mb=upload.size / 1024 / 1024))
+            else:
+                try:
+                    report, photo = accept_photo(participant, upload.read(), by=request.user, now=now)
+                except EditingClosed:
+                    messages.error(request, CLOSED)
+                    return redirect("profile")
+                if photo is not None:
+                    messages.success(request, SAVED)
+                    for check in report.checks:
+                        if not check.ok and check.severity == "warning":
+                            messages.warning(request, f"Catatan foto: {check.message}")
+                    return redirect("profile")
+                messages.error(request, "Foto belum disimpan. Perbaiki hal berikut lalu unggah lagi.")
+    return render(request, "profiles/photo_upload.html", {**context, "form": form, "report": report})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def photo(request, photo_uuid):
+    photo = get_object_or_404(Photo.objects.select_related("participant"), uuid=photo_uuid)
+    is_owner = photo.participant.user_id == request.user.id
+    if not (is_owner or request.user.has_perm("profiles.view_participant")):
+        # The same answer as for a photo that does not exist.
+        raise Http404
+    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="{photo.participant_id}.jpg"'
+    # Each version has its own URL, so the browser may keep it; nobody else may.
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
