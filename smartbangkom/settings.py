@@ -163,6 +163,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
+# Serve straight from static/ without collectstatic (make run, tests); the
+# production settings collect and compress instead.
+WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Photos are personal data: never given a public URL, always served by a view
