@@ -102,11 +102,13 @@ class ProfileForm(forms.Form):
         self.fields["no_telp"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["golongan"].widget.attrs["data-fills"] = "id_pangkat"
         self.helper = FormHelper()
+        # Our Indonesian messages, not the browser's own required-field bubbles.
+        self.helper.attrs = {"novalidate": ""}
         if readonly:
             for field in self.fields.values():
                 field.disabled = True
         else:
-            self.helper.add_input(Submit("submit", "Simpan"))
+            self.helper.add_input(Submit("submit", "Simpan", css_class="btn-danger w-100"))
 
     @classmethod
     def initial_for(cls, participant):

@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         open_batch, _ = Batch.objects.get_or_create(
-            name=OPEN_BATCH, defaults={"deadline": (now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0)}
+            name=OPEN_BATCH, defaults={"deadline": timezone.localtime(now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0)}
         )
         closed_batch, _ = Batch.objects.get_or_create(
             name=CLOSED_BATCH, defaults={"deadline": now - timedelta(days=1)}
