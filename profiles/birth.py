@@ -1,115 +1,154 @@
 """The guide's birth field: `Tempat;Tanggal`, e.g. `Jayapura;29-2-2000`."""
 
+import calendar
 import re
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
-from profiles.names import capitalize_words
+from profiles.deadlines import BULAN
 from profiles.text import collapse_spaces
 
-BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
+EXAMPLE = "Contoh: Jayapura;29-2-2000"
+# The guide's first rule, word for word.
 SEMICOLON_REMINDER = (
     "JANGAN MENGHAPUS tanda titik koma (;) yang menghubungkan Tempat dan Tanggal Lahir. "
-    "Contoh: Jayapura;29-2-2000"
+    f"{EXAMPLE}"
 )
-_STRICT = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-# Roster exports also write 29/02/2000, 29.02.2000 and ISO 2000-02-29.
-_LENIENT_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+
+_STRICT = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$", re.ASCII)
+# Roster exports also write 29/02/2000, 29.02.2000 and ISO 2000-02-29 (with a midnight time).
+_LENIENT_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$", re.ASCII)
 _PLACE_PUNCTUATION = set(" .-'()/")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
 def format_birth_date(d):
-    return f"{d.day}-{d.month}-{d.year}"
+    return f"{d.day}-{d.month}-{d.year}" if d else ""
 
 
 def format_birth_field(tempat, tanggal):
-    date_text = format_birth_date(tanggal) if tanggal else ""
-    if not tempat and not date_text:
+    """`Jayapura;29-2-2000`; a missing half leaves the semicolon for the participant to fill."""
+    tempat, tanggal = tempat or "", format_birth_date(tanggal)
+    if not tempat and not tanggal:
         return ""
-    return f"{tempat or ''};{date_text}"
+    return f"{tempat};{tanggal}"
 
 
-def _age(born, today):
+def age_on(born, today):
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _real_date(day, month, year):
-    try:
-        return date(year, month, day)
-    except ValueError:
-        month_name = BULAN[month - 1] if 1 <= month <= 12 else f"bulan {month}"
+    if not 1 <= month <= 12:
         raise ValidationError(
-            f"Tanggal {day} {month_name} {year} tidak ada di kalender. Periksa kembali tanggal lahir.",
+            f"Bulan {month} tidak ada: bulan ditulis dengan angka 1 sampai 12. {EXAMPLE}",
             code="birth_date_invalid",
-        ) from None
+        )
+    if year < 1:
+        raise ValidationError(f"Tahun 0 tidak ada. {EXAMPLE}", code="birth_date_invalid")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValidationError(
+            f"Tanggal {day} {BULAN[month - 1]} {year} tidak ada: {BULAN[month - 1]} {year} "
+            f"hanya sampai tanggal {last}. Periksa kembali tanggal lahir Anda. {EXAMPLE}",
+            code="birth_date_invalid",
+        )
+    return date(year, month, day)
+
+
+def _date_from_text(text, lenient):
+    if match := _STRICT.match(text):
+        day, month, year = map(int, match.groups())
+    elif lenient and (match := _LENIENT_DMY.match(text)):
+        day, _, month, year = match.groups()
+        day, month, year = int(day), int(month), int(year)
+    elif lenient and (match := _ISO.match(text)):
+        year, month, day = map(int, match.groups())
+    else:
+        problem = f"“{text}” harus ditulis" if text else "belum diisi; tulis"
+        raise ValidationError(
+            f"Tanggal lahir {problem} Tanggal-Bulan-Tahun dengan tanda hubung (-) dan tahun "
+            f"4 angka; 09-02-2000 juga boleh. {EXAMPLE}",
+            code="birth_date_format",
+        )
+    return _real_date(day, month, year)
 
 
 def parse_birth_date(raw, *, today, lenient=False, min_age=18, max_age=60):
-    if lenient and isinstance(raw, datetime):
+    # A date object (an Excel cell, the admin's date field) carries no format to get wrong.
+    if isinstance(raw, datetime):
         born = raw.date()
-    elif lenient and isinstance(raw, date):
+    elif isinstance(raw, date):
         born = raw
     else:
-        text = str(raw or "").strip()
-        if match := (_LENIENT_DMY if lenient else _STRICT).match(text):
-            day, month, year = (int(part) for part in match.groups())
-        elif lenient and (match := _ISO.match(text)):
-            year, month, day = (int(part) for part in match.groups())
-        else:
-            raise ValidationError(
-                f"Tanggal lahir “{text}” harus ditulis Tanggal-Bulan-Tahun dengan tahun 4 angka, "
-                "misalnya 29-2-2000 atau 09-02-2000.",
-                code="birth_date_format",
-            )
-        born = _real_date(day, month, year)
+        born = _date_from_text(str(raw if raw is not None else "").strip(), lenient)
     if born > today:
         raise ValidationError(
-            f"Tanggal lahir {format_birth_date(born)} ada di masa depan.", code="birth_date_future"
+            f"Tanggal lahir {format_birth_date(born)} belum terjadi. Periksa tahun lahir Anda. "
+            f"{EXAMPLE}",
+            code="birth_date_future",
         )
-    age = _age(born, today)
-    if not min_age <= age <= max_age:
+    age = age_on(born, today)
+    if (min_age is not None and age < min_age) or (max_age is not None and age > max_age):
         raise ValidationError(
-            f"Dengan tanggal lahir {format_birth_date(born)} usia Anda {age} tahun; "
-            f"usia peserta Latsar CPNS antara {min_age} dan {max_age} tahun. Periksa tahun lahir.",
+            f"Dengan tanggal lahir {format_birth_date(born)} usia Anda {age} tahun, padahal usia "
+            f"peserta Latsar CPNS {min_age} sampai {max_age} tahun. Periksa tahun lahir Anda.",
             code="birth_age",
         )
     return born
 
 
+def _capitalize(match):
+    word = match.group(0)
+    return word[:1].upper() + word[1:].lower()
+
+
 def normalize_place(raw):
+    """`KOTA  BANDUNG` → `Kota Bandung`, `bau-bau` → `Bau-Bau`."""
+    text = collapse_spaces(raw).replace("’", "'")
+    if not text:
+        raise ValidationError(
+            f"Tempat lahir wajib diisi, sebelum tanda titik koma. {EXAMPLE}",
+            code="birth_place_required",
+        )
+    if not any(ch.isalpha() for ch in text) or not all(
+        ch.isalpha() or ch in _PLACE_PUNCTUATION for ch in text
+    ):
+        raise ValidationError(
+            f"Tempat lahir “{text}” hanya boleh berisi huruf, spasi, dan tanda . - ' ( ) /, "
+            f"tanpa angka. Tulis nama kota atau kabupaten. {EXAMPLE}",
+            code="birth_place_invalid",
+        )
+    return _WORD.sub(_capitalize, text)
+
+
+def split_birth_field(raw, *, lenient=False):
+    """`Tempat;Tanggal` → the two raw halves, stripped; the form's shape checks only."""
     text = collapse_spaces(raw)
     if not text:
         raise ValidationError(
-            "Tempat lahir wajib diisi sebelum tanda titik koma. Contoh: Jayapura;29-2-2000",
-            code="birth_place_required",
+            f"Tempat dan tanggal lahir wajib diisi. {EXAMPLE}", code="birth_required"
         )
-    if not text[0].isalpha() or not all(ch.isalpha() or ch in _PLACE_PUNCTUATION for ch in text):
+    if ";" not in text and lenient and text.count(",") == 1:
+        # "Jayapura, 29-02-2000" in a roster: with one comma the meaning is unambiguous.
+        text = text.replace(",", ";")
+    if ";" not in text:
+        raise ValidationError(SEMICOLON_REMINDER, code="birth_semicolon")
+    if text.count(";") > 1:
+        # Same code as a missing semicolon: the field's shape is wrong either way.
         raise ValidationError(
-            f"Tempat lahir “{text}” hanya boleh berisi huruf, spasi, titik, atau tanda hubung.",
-            code="birth_place_invalid",
+            f"Gunakan tepat satu tanda titik koma (;), di antara Tempat dan Tanggal Lahir. "
+            f"{SEMICOLON_REMINDER}",
+            code="birth_semicolon",
         )
-    return capitalize_words(text)
+    place, tanggal = text.split(";")
+    return place.strip(), tanggal.strip()
 
 
 def parse_birth_field(raw, *, today, lenient=False, min_age=18, max_age=60):
-    text = str(raw or "").strip()
-    if not text:
-        raise ValidationError(
-            "Tempat dan tanggal lahir wajib diisi. Contoh: Jayapura;29-2-2000", code="birth_required"
-        )
-    if ";" not in text and lenient and text.count(",") == 1:
-        # "Jayapura, 29-02-2000" in a roster: one comma, unambiguous.
-        text = text.replace(",", ";")
-    if text.count(";") != 1:
-        code = "birth_semicolon" if ";" not in text else "birth_semicolon_extra"
-        detail = "" if ";" not in text else "Gunakan tepat satu tanda titik koma. "
-        raise ValidationError(f"{detail}{SEMICOLON_REMINDER}", code=code)
-    place, date_text = text.split(";")
+    place, tanggal = split_birth_field(raw, lenient=lenient)
     tempat = normalize_place(place)
-    tanggal = parse_birth_date(date_text, today=today, lenient=lenient, min_age=min_age, max_age=max_age)
-    return tempat, tanggal
+    born = parse_birth_date(tanggal, today=today, lenient=lenient, min_age=min_age, max_age=max_age)
+    return tempat, born

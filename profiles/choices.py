@@ -8,20 +8,14 @@ LAKI_LAKI = "Laki-laki"
 PEREMPUAN = "Perempuan"
 JENIS_KELAMIN_CHOICES = ((LAKI_LAKI, LAKI_LAKI), (PEREMPUAN, PEREMPUAN))
 
-AGAMA = (
-    "Islam",
-    "Kristen",
-    "Katolik",
-    "Hindu",
-    "Buddha",
-    "Konghucu",
-    "Kepercayaan terhadap Tuhan YME",
-)
+KEPERCAYAAN = "Kepercayaan terhadap Tuhan YME"
+AGAMA = ("Islam", "Kristen", "Katolik", "Hindu", "Buddha", "Konghucu", KEPERCAYAAN)
 AGAMA_CHOICES = tuple((a, a) for a in AGAMA)
 
 
 def _key(raw):
-    return re.sub(r"[^a-z]", "", str(raw or "").lower())
+    # Compare letters only: "LAKI - LAKI", "laki laki" and "Laki-laki" are one spelling.
+    return re.sub(r"[^a-z]", "", str(raw if raw is not None else "").lower())
 
 
 _JENIS_KELAMIN = {
@@ -34,13 +28,18 @@ _AGAMA = {_key(a): a for a in AGAMA} | {
     "protestan": "Kristen",
     "kristenkatolik": "Katolik",
     "katholik": "Katolik",
+    "kristenkatholik": "Katolik",
+    "katolikroma": "Katolik",
     "budha": "Buddha",
+    "budda": "Buddha",
     "khonghucu": "Konghucu",
     "konghuchu": "Konghucu",
-    "kepercayaan": "Kepercayaan terhadap Tuhan YME",
-    "kepercayaanterhadaptuhanyangmahaesa": "Kepercayaan terhadap Tuhan YME",
-    # Older rosters used "Lainnya" before the belief systems were recognised.
-    "lainnya": "Kepercayaan terhadap Tuhan YME",
+    "khonghuchu": "Konghucu",
+    "kepercayaan": KEPERCAYAAN,
+    "penghayatkepercayaan": KEPERCAYAAN,
+    "kepercayaanterhadaptuhanyangmahaesa": KEPERCAYAAN,
+    # Older rosters said "Lainnya" before the belief systems had their own entry.
+    "lainnya": KEPERCAYAAN,
 }
 
 

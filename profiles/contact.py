@@ -1,55 +1,80 @@
 """Official e-mail and personal mobile number."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
-# Kedinasan addresses (MenPAN-RB circular 06/2013) and state universities.
+# Kedinasan addresses (MenPAN-RB circular 06/2013), state universities and the military.
 DEFAULT_OFFICIAL_EMAIL_SUFFIXES = (".go.id", ".ac.id", ".mil.id")
 
-_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+# In the ID metadata mobile numbers are 08[1-35-9]...; FIXED_LINE_OR_MOBILE is kept in case
+# a future metadata release cannot tell them apart for some range.
+_MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+PHONE_EXAMPLE = "Contoh: 0812-3456-7890 atau +62 812-3456-7890."
 _validate_email = EmailValidator()
 
 
+def _text(raw):
+    return str(raw if raw is not None else "").strip()
+
+
 def normalize_email(raw, *, allowed_suffixes=DEFAULT_OFFICIAL_EMAIL_SUFFIXES):
-    email = str(raw or "").strip().lower()
+    email = _text(raw).lower()
     try:
         _validate_email(email)
     except ValidationError:
         raise ValidationError(
-            f"Alamat email “{str(raw).strip()}” tidak valid. Contoh: nama@kemenkeu.go.id.",
+            f"Alamat email “{_text(raw)}” tidak valid. Tulis satu alamat lengkap tanpa spasi, "
+            "contoh: nama@kemenkeu.go.id.",
             code="email_invalid",
         ) from None
     domain = email.rsplit("@", 1)[1]
-    suffixes = [s if s.startswith(".") else f".{s}" for s in allowed_suffixes]
-    if not any(domain.endswith(suffix.lower()) for suffix in suffixes):
+    # The leading dot keeps the match on a label boundary: evilgo.id is not go.id.
+    suffixes = [s.lower() if s.startswith(".") else f".{s.lower()}" for s in allowed_suffixes]
+    if not any(domain.endswith(suffix) for suffix in suffixes):
         raise ValidationError(
-            f"Gunakan email kedinasan: domain harus berakhiran {', '.join(suffixes)} "
-            f"(bukan {domain}). Contoh: nama@kemenkeu.go.id.",
+            f"Gunakan email kedinasan: domain harus berakhiran {', '.join(suffixes)}, "
+            f"bukan {domain}. Contoh: nama@kemenkeu.go.id atau nama@mail.go.id.",
             code="email_not_official",
         )
     return email
 
 
 def normalize_no_telp(raw):
-    text = str(raw or "").strip()
+    """Any way an Indonesian mobile number is written → E.164 (+6281234567890)."""
+    # A spreadsheet cell may hold 081234567890 as the number 81234567890: still readable.
+    text = _text(raw)
     try:
         number = phonenumbers.parse(text, "ID")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    # Letters or an "extension" mean a typo or two numbers in one field.
+    if number is None or number.extension or re.search(r"[^\W\d_]", text):
         raise ValidationError(
-            f"Nomor HP “{text}” tidak valid. Contoh: 0812-3456-7890 atau +62 812-3456-7890.",
+            f"Nomor HP “{text}” tidak terbaca. Tulis satu nomor HP saja, hanya angka. "
+            f"{PHONE_EXAMPLE}",
             code="phone_invalid",
         )
     if number.country_code != 62:
         raise ValidationError(
-            "Gunakan nomor HP Indonesia (diawali 08 atau +62 8).", code="phone_not_indonesian"
+            f"Nomor “{text}” bukan nomor Indonesia. Isi nomor HP Indonesia yang diawali 08 "
+            f"atau +62 8. {PHONE_EXAMPLE}",
+            code="phone_not_indonesian",
+        )
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            f"Nomor HP “{text}” tidak valid: jumlah angka atau awalannya keliru. {PHONE_EXAMPLE}",
+            code="phone_invalid",
         )
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:
         raise ValidationError(
-            "Nomor ini bukan nomor HP (tampaknya telepon kantor/rumah). "
-            "Isi nomor HP pribadi, diawali 08.",
+            f"Nomor “{text}” bukan nomor HP (tampaknya telepon kantor atau rumah). "
+            f"Isi nomor HP pribadi yang diawali 08. {PHONE_EXAMPLE}",
             code="phone_not_mobile",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -57,6 +82,8 @@ def normalize_no_telp(raw):
 
 def format_no_telp(e164):
     """+6281234567890 → 0812-3456-7890, as participants write it."""
+    if not e164:
+        return ""
     try:
         number = phonenumbers.parse(e164, "ID")
     except phonenumbers.NumberParseException:

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from profiles.birth import parse_birth_date, parse_birth_field
-from profiles.birth import normalize_place
+from profiles.birth import normalize_place, parse_birth_date, split_birth_field
 from profiles.choices import normalize_agama, normalize_jenis_kelamin
 from profiles.contact import DEFAULT_OFFICIAL_EMAIL_SUFFIXES, normalize_email, normalize_no_telp
 from profiles.names import normalize_nama
@@ -22,13 +21,14 @@ from profiles.ranks import (
 )
 from profiles.text import normalize_text
 
+BIRTH = "tempat_tanggal_lahir"
 EDITABLE_FIELDS = (
-    "nama", "tempat_tanggal_lahir", "jenis_kelamin", "agama", "jabatan", "pangkat",
+    "nama", BIRTH, "jenis_kelamin", "agama", "jabatan", "pangkat",
     "golongan", "email", "asal_instansi", "alamat_instansi", "no_telp",
 )
 FIELD_LABELS = {
     "nama": "Nama",
-    "tempat_tanggal_lahir": "Tempat;Tanggal Lahir",
+    BIRTH: "Tempat;Tanggal Lahir",
     "jenis_kelamin": "Jenis Kelamin",
     "agama": "Agama",
     "jabatan": "Jabatan",
@@ -47,8 +47,8 @@ MAX_LENGTHS = {
 
 @dataclass
 class RecordResult:
-    values: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # model field name → canonical value
+    errors: dict = field(default_factory=dict)  # input field name → [ValidationError]
 
     @property
     def ok(self):
@@ -62,83 +62,125 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _birth(raw, *, today, lenient, min_age, max_age):
-    """From `tempat_tanggal_lahir`, or from two roster columns."""
-    if not _blank(raw.get("tempat_tanggal_lahir")):
-        return parse_birth_field(
-            raw["tempat_tanggal_lahir"], today=today, lenient=lenient, min_age=min_age, max_age=max_age
+def _required(label):
+    return ValidationError(f"{label} wajib diisi.", code="required")
+
+
+def _limit(value, max_length):
+    if len(value) > max_length:
+        raise ValidationError(
+            f"Terlalu panjang: {len(value)} karakter, paling banyak {max_length} karakter.",
+            code="text_too_long",
         )
-    if _blank(raw.get("tempat_lahir")) and _blank(raw.get("tanggal_lahir")):
-        return None
-    return (
-        normalize_place(raw.get("tempat_lahir")),
-        parse_birth_date(raw.get("tanggal_lahir"), today=today, lenient=lenient, min_age=min_age, max_age=max_age),
-    )
+    return value
 
 
-def clean_record(nip, raw, *, today, lenient=False, email_suffixes=DEFAULT_OFFICIAL_EMAIL_SUFFIXES,
-                 min_age=18, max_age=60):
-    result = RecordResult()
-    rules = {
-        "nama": normalize_nama,
+def _rules(email_suffixes):
+    def text(name):
+        return lambda raw: normalize_text(raw, max_length=MAX_LENGTHS[name])
+
+    return {
+        "nama": lambda raw: _limit(normalize_nama(raw), MAX_LENGTHS["nama"]),
         "jenis_kelamin": normalize_jenis_kelamin,
         "agama": normalize_agama,
-        "jabatan": lambda v: normalize_text(v, max_length=MAX_LENGTHS["jabatan"]),
+        "jabatan": text("jabatan"),
         "golongan": normalize_golongan,
         "pangkat": normalize_pangkat,
-        "email": lambda v: normalize_email(v, allowed_suffixes=email_suffixes),
-        "asal_instansi": lambda v: normalize_text(v, max_length=MAX_LENGTHS["asal_instansi"]),
-        "alamat_instansi": lambda v: normalize_text(v, max_length=MAX_LENGTHS["alamat_instansi"]),
+        "email": lambda raw: _limit(
+            normalize_email(raw, allowed_suffixes=email_suffixes), MAX_LENGTHS["email"]
+        ),
+        "asal_instansi": text("asal_instansi"),
+        "alamat_instansi": text("alamat_instansi"),
         "no_telp": normalize_no_telp,
     }
-    for name, rule in rules.items():
+
+
+def _birth_parts(raw, result, *, lenient):
+    """The raw place and date, from `tempat_tanggal_lahir` or from two roster columns.
+
+    Returns None when nothing usable was given (the error is already recorded). A blank
+    column of the two is `required` (an admin may leave it for the participant) and None.
+    """
+    if not _blank(raw.get(BIRTH)):
+        try:
+            return split_birth_field(raw[BIRTH], lenient=lenient)
+        except ValidationError as error:
+            result.add_error(BIRTH, error)
+            return None
+    place, tanggal = raw.get("tempat_lahir"), raw.get("tanggal_lahir")
+    if _blank(place) and _blank(tanggal):
+        result.add_error(BIRTH, _required(FIELD_LABELS[BIRTH]))
+        return None
+    if _blank(place):
+        result.add_error(BIRTH, _required("Tempat lahir"))
+        place = None
+    if _blank(tanggal):
+        result.add_error(BIRTH, _required("Tanggal lahir"))
+        tanggal = None
+    return place, tanggal
+
+
+def _clean_birth(raw, result, *, today, lenient, min_age, max_age):
+    parts = _birth_parts(raw, result, lenient=lenient)
+    if parts is None:
+        return
+    place, tanggal = parts
+    rules = [
+        ("tempat_lahir", place,
+         lambda v: _limit(normalize_place(v), MAX_LENGTHS["tempat_lahir"])),
+        ("tanggal_lahir", tanggal,
+         lambda v: parse_birth_date(v, today=today, lenient=lenient, min_age=min_age,
+                                    max_age=max_age)),
+    ]
+    for name, value, rule in rules:
+        if value is None:
+            continue  # a blank column, reported above
+        try:
+            result.values[name] = rule(value)
+        except ValidationError as error:
+            result.add_error(BIRTH, error)
+
+
+def _cross_check(nip, result):
+    values = result.values
+
+    def run(name, value_key, check, *args):
+        try:
+            check(*args)
+        except ValidationError as error:
+            result.add_error(name, error)
+            del values[value_key]  # only values that passed every rule are returned
+
+    if "tanggal_lahir" in values:
+        run(BIRTH, "tanggal_lahir", check_birth_date_matches_nip, nip, values["tanggal_lahir"])
+    if "jenis_kelamin" in values:
+        run("jenis_kelamin", "jenis_kelamin", check_gender_matches_nip, nip, values["jenis_kelamin"])
+    if "pangkat" in values and "golongan" in values:
+        run("pangkat", "pangkat", check_pangkat_matches_golongan, values["pangkat"],
+            values["golongan"])
+
+
+def clean_record(nip, raw, *, today, lenient=False,
+                 email_suffixes=DEFAULT_OFFICIAL_EMAIL_SUFFIXES, min_age=18, max_age=60):
+    """Field rules, then the cross-checks against the NIP and the golongan.
+
+    `values` holds model field names (tempat_lahir, tanggal_lahir); `errors` input field
+    names, with every birth error under `tempat_tanggal_lahir`, even from two columns.
+    """
+    result = RecordResult()
+    for name, rule in _rules(email_suffixes).items():
         value = raw.get(name)
         if _blank(value):
             if name == "pangkat" and "golongan" in result.values:
+                # The pangkat follows from the golongan: the form fills it in.
                 result.values["pangkat"] = pangkat_for_golongan(result.values["golongan"])
-                continue
-            result.add_error(name, _required(name))
+            else:
+                result.add_error(name, _required(FIELD_LABELS[name]))
             continue
         try:
             result.values[name] = rule(value)
         except ValidationError as error:
             result.add_error(name, error)
-
-    try:
-        birth = _birth(raw, today=today, lenient=lenient, min_age=min_age, max_age=max_age)
-    except ValidationError as error:
-        result.add_error("tempat_tanggal_lahir", error)
-    else:
-        if birth is None:
-            result.add_error("tempat_tanggal_lahir", _required("tempat_tanggal_lahir"))
-        else:
-            result.values["tempat_lahir"], result.values["tanggal_lahir"] = birth
-
+    _clean_birth(raw, result, today=today, lenient=lenient, min_age=min_age, max_age=max_age)
     _cross_check(nip, result)
     return result
-
-
-def _required(name):
-    return ValidationError(f"{FIELD_LABELS[name]} wajib diisi.", code="required")
-
-
-def _cross_check(nip, result):
-    values = result.values
-    checks = [
-        ("tempat_tanggal_lahir", "tanggal_lahir", lambda: check_birth_date_matches_nip(nip, values["tanggal_lahir"])),
-        ("jenis_kelamin", "jenis_kelamin", lambda: check_gender_matches_nip(nip, values["jenis_kelamin"])),
-    ]
-    if "golongan" in values:
-        checks.append(
-            ("pangkat", "pangkat", lambda: check_pangkat_matches_golongan(values["pangkat"], values["golongan"]))
-        )
-    for name, value_key, check in checks:
-        if value_key not in values:
-            continue
-        try:
-            check()
-        except ValidationError as error:
-            result.add_error(name, error)
-            values.pop(value_key)
-            if name == "tempat_tanggal_lahir":
-                values.pop("tempat_lahir", None)
