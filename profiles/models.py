@@ -55,7 +55,8 @@ def photo_storage():
 def photo_upload_to(instance, filename):
     # Never derived from user input: a random key per version, so a new photo
     # never overwrites an old one and no cache can show a stale picture.
-    return f"{instance.participant_id}/{instance.uuid.hex}.jpg"
+    # Not keyed by NIP either: the NIP holds the birth date and gender.
+    return f"{instance.uuid.hex[:2]}/{instance.uuid.hex}.jpg"
 
 
 class Participant(models.Model):

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -6,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from profiles import review
 from profiles.birth import format_birth_field
 from profiles.contact import format_no_telp
-from profiles.deadlines import describe_deadline, describe_time_left
+from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
 from profiles.forms import ChoosePasswordForm, PhotoUploadForm, ProfileForm
 from profiles.models import Photo
@@ -167,7 +169,8 @@ UPLOAD_READ_LIMIT = 20 * 1024 * 1024
 def photo_upload(request, participant):
     now = timezone.now()
     context = {"participant": participant, **deadline_context(participant, now)}
-    form = PhotoUploadForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = PhotoUploadForm(request.POST if bound else None, request.FILES if bound else None)
     report = None
     if request.method == "POST":
         if not context["can_edit"]:
@@ -202,8 +205,75 @@ def photo(request, photo_uuid):
         # The same answer as for a photo that does not exist.
         raise Http404
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="{photo.participant_id}.jpg"'
+    response["Content-Disposition"] = f'inline; filename="foto-{photo.uuid.hex}.jpg"'
     # Each version has its own URL, so the browser may keep it; nobody else may.
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Confirmation: replaces the guide's questionnaire and screenshot ----------------------
+
+WIB = INDONESIAN_ZONES[0][1]
+RESPONSIBILITY = (
+    "Perubahan data yang dilakukan peserta menjadi tanggung jawab peserta apabila terjadi "
+    "ketidakcocokan antara data di sertifikat Latsar dengan data di SK CPNS"
+)
+
+
+class ConfirmForm(forms.Form):
+    setuju = forms.BooleanField(
+        label=f"Saya menyatakan data dan foto di atas sudah benar. {RESPONSIBILITY}.",
+        error_messages={"required": "Centang pernyataan ini untuk mengonfirmasi data Anda."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def confirm(request, participant):
+    now = timezone.now()
+    form = ConfirmForm(request.POST or None, initial={"version": participant.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirmed = review.confirm(
+                participant, by=request.user, expected_version=form.cleaned_data["version"], now=now
+            )
+        except review.ReviewError as error:
+            messages.error(request, str(error))
+            return redirect("confirm")
+        messages.success(request, "Data Anda sudah dikonfirmasi. Simpan atau cetak bukti konfirmasi ini.")
+        return redirect("receipt", code=confirmed.confirmation_code)
+    return render(
+        request,
+        "profiles/confirm.html",
+        {
+            "participant": participant,
+            "rows": profile_rows(participant),
+            "missing": review.missing_items(participant),
+            "form": form,
+            "statement": RESPONSIBILITY,
+            **deadline_context(participant, now),
+        },
+    )
+
+
+@participant_required
+@require_http_methods(["GET"])
+def receipt(request, participant, code):
+    # Looked up on the signed-in participant only: another participant's code is a 404.
+    if not participant.confirmation_code or participant.confirmation_code != code:
+        raise Http404
+    if participant.confirmed_at is None:
+        messages.warning(request, "Data Anda berubah setelah konfirmasi; periksa lalu konfirmasi ulang.")
+        return redirect("profile")
+    return render(
+        request,
+        "profiles/receipt.html",
+        {
+            "participant": participant,
+            "rows": profile_rows(participant),
+            "statement": RESPONSIBILITY,
+            "confirmed_text": f"{format_in_zone(participant.confirmed_at, WIB)} WIB",
+        },
+    )

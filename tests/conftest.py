@@ -7,7 +7,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from profiles.models import Batch, User
+from django.core.files.storage import storages
+
+from profiles.models import Batch, Photo, User
 from profiles.services import create_participant
 
 ALICE_NIP = "199301212020122004"
@@ -30,7 +32,7 @@ ALICE_VALUES = {
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings, tmp_path):
+def _isolated_media(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -43,6 +45,8 @@ def _isolated_media(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "photos"},
         },
     }
+    # The field resolved its callable storage at import; point it at the test one.
+    monkeypatch.setattr(Photo._meta.get_field("file"), "storage", storages["photos"])
 
 
 @pytest.fixture

@@ -1,0 +1,130 @@
+"""Thresholds of the photo checks, with where each default comes from.
+
+`settings.PHOTO_CHECKS` overrides any of them by name, e.g.
+`PHOTO_CHECKS = {"background_min_red": 0.5}`.
+"""
+
+from dataclasses import dataclass, fields, replace
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class PhotoConfig:
+    # Rule 2 of the guide, "under 1 MB": strictly less than 1 MiB, as file managers show it.
+    max_bytes: int = 1_048_576
+    # Refused from the header, before any decoding: a small file can claim a huge frame
+    # (decompression bomb). 50 MP is above any phone camera's default output.
+    max_pixels: int = 50_000_000
+    # Segments before the image data; real files have a few dozen.
+    max_segments: int = 1_000
+
+    # Rule 9: width:height = 4:6, portrait, judged on the image as displayed (EXIF
+    # orientation applied). Tolerance relative to 4/6: 0.6533–0.6800.
+    ratio_width: int = 4
+    ratio_height: int = 6
+    ratio_tolerance: float = 0.02
+
+    # 4×6 cm printed at 300 dpi: 4 / 2.54 × 300 = 472, 6 / 2.54 × 300 = 709 pixels.
+    min_width: int = 472
+    min_height: int = 709
+
+    # The analysis runs on an image reduced while decoding (JPEG draft mode), its
+    # shorter side about this long: 1200×1800 decodes at 1/8 scale to 150×225.
+    analysis_side: int = 150
+
+    # Rule 3, red background. Hue in degrees (wrapping through 0), saturation and value
+    # 0–1 (HSV; measured in OpenCV's 8-bit HSV, hue in 2° steps). Public ID-photo tools
+    # use reds from #d74532 (hue 7°) through #e02424 to #ff0000 (0°); crimson (348°),
+    # tomato (9°) and dark studio reds (#8b0000, value 0.55) stay inside, while orange-red
+    # #ff4500 (16°), orange (24–40°), pink (#ffc0cb: saturation 0.25; deep pink 328°),
+    # salmon and light coral (saturation ≈ 0.5) and purple (300°) fall outside.
+    red_hue_min: float = 340.0
+    red_hue_max: float = 14.0
+    red_min_saturation: float = 0.55
+    red_min_value: float = 0.3
+    # Share of red pixels the background region must have.
+    background_min_red: float = 0.6
+    # Background region without a detected face: a band along the top and strips along
+    # both sides down to half the height (fractions of height and width).
+    background_top: float = 0.06
+    background_side: float = 0.15
+    background_bottom: float = 0.5
+    # With a face, each head is left out, in face widths around the face centre: an
+    # ellipse `head_halfwidth` wide and `head_halfheight` high, centred `head_rise` above
+    # (in the portrait the hair reaches 0.79 to each side and 1.03 above, the chin 0.72
+    # below), and below `drape_below` a band `drape_halfwidth` to each side (a hijab, the
+    # neck). The region stops at the shoulders, `shoulders_below` under the face centre.
+    # When less than `background_min_area` of the photo is left (the head fills it), the
+    # top band and side strips are used.
+    head_halfwidth: float = 0.95
+    head_halfheight: float = 1.0
+    head_rise: float = 0.15
+    drape_below: float = 0.4
+    drape_halfwidth: float = 1.15
+    shoulders_below: float = 0.9
+    background_min_area: float = 0.005
+
+    # Colour names: darker than this is black; less saturated is white or grey.
+    black_max_value: float = 0.2
+    grey_max_saturation: float = 0.2
+    white_min_value: float = 0.85
+
+    # Face detection (OpenCV Haar cascade shipped in the opencv-python 4.x wheel) on the
+    # reduced image, in its top `face_search_height` (a face lower down is no head-to-chest
+    # photo). Faces narrower than `face_min_size` of the width are not looked for, and
+    # those up to 0.2 are found only about half the time (a half-body shot may give
+    # face_missing rather than head_too_small); faces wider than `face_split` are looked
+    # for first (face.detect_faces says why); a second face counts when at least
+    # `face_second_min` of the largest. With a scale step of 1.25 detection costs about a
+    # fifth of a full decode of a 1 MB photo; on the test portrait (1,200 to 472 px wide,
+    # faces 0.25–0.8 of the width, off centre, two people, quality 60–95, red, blue and
+    # white backgrounds) it finds every face, and none on a plain card.
+    face_cascade: str = "haarcascade_frontalface_alt2.xml"
+    eye_cascade: str = "haarcascade_eye.xml"
+    face_scale_factor: float = 1.25
+    face_min_neighbors: int = 3
+    face_min_size: float = 0.15
+    face_split: float = 0.33
+    face_search_height: float = 0.75
+    face_second_min: float = 0.5
+    # Rule 8, head to chest. The detector's face box (about brow to mouth) as a share of
+    # the photo width. In the test portrait crown to chin is 1.75 box widths, so at 4:6 a
+    # box of share w is a head of 1.17·w of the height. The framing accepted without a
+    # note, box 0.35–0.55 (HivisionIDPhotos' crops: about 0.5), is a head of 0.4–0.65 of
+    # the height, around OFIQ's 0.45 for passport crops. A box over 0.65 (head over 0.76
+    # of the height) leaves no chest in view; under 0.25 (head under 0.3) it is a
+    # half-body shot.
+    face_min_width: float = 0.25
+    face_max_width: float = 0.65
+    # Face centre as a share of width and height (HivisionIDPhotos: 50 %, 45 %).
+    face_center_x_tolerance: float = 0.1
+    face_center_y_min: float = 0.25
+    face_center_y_max: float = 0.55
+
+    # Rule 5, white shirt, no jacket: the chest below the face (beside the tie) must be
+    # mostly light and unsaturated.
+    shirt_max_saturation: float = 0.25
+    shirt_min_value: float = 0.55
+    shirt_min_white: float = 0.4
+
+
+def build_config(overrides=None):
+    """The defaults with `overrides` (a dict of field names) applied."""
+    overrides = dict(overrides or {})
+    known = {field.name for field in fields(PhotoConfig)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ImproperlyConfigured(f"PHOTO_CHECKS: unknown key(s) {', '.join(unknown)}")
+    return replace(PhotoConfig(), **overrides)
+
+
+def get_config():
+    """The defaults merged with settings.PHOTO_CHECKS, when Django settings are configured."""
+    from django.conf import settings
+
+    try:
+        overrides = getattr(settings, "PHOTO_CHECKS", None)
+    except ImproperlyConfigured:
+        overrides = None
+    return build_config(overrides)
