@@ -1,19 +1,24 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from profiles import exports, review, staff_views
 from profiles.birth import format_birth_date
 from profiles.models import Batch, ExportLog, Participant, Photo, User
 from profiles.record import clean_record
 from profiles.services import EditConflict, save_participant_data
 
-DATA_FIELDS = [
-    "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "agama", "jabatan",
-    "pangkat", "golongan", "email", "asal_instansi", "alamat_instansi", "no_telp",
-]
+DATA_FIELDS = review.DATA_FIELDS
 
 CONFLICT = (
     "Data peserta ini baru saja diubah oleh orang lain; perubahan Anda belum disimpan. "
@@ -74,25 +79,154 @@ class ParticipantAdminForm(forms.ModelForm):
         return cleaned
 
 
+class HasPhotoFilter(admin.SimpleListFilter):
+    title = "foto"
+    parameter_name = "foto"
+
+    def lookups(self, request, model_admin):
+        return [("ya", "Ada foto"), ("tidak", "Belum ada foto")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ya":
+            return queryset.filter(photo__isnull=False)
+        if self.value() == "tidak":
+            return queryset.filter(photo__isnull=True)
+        return queryset
+
+
+class PhotoWarningsFilter(admin.SimpleListFilter):
+    title = "catatan foto"
+    parameter_name = "catatan_foto"
+
+    def lookups(self, request, model_admin):
+        return [("ada", "Ada catatan (perlu dicek)"), ("tidak", "Tanpa catatan")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ada":
+            return queryset.filter(photo__isnull=False).exclude(photo__warnings=[])
+        if self.value() == "tidak":
+            return queryset.filter(photo__warnings=[])
+        return queryset
+
+
+class ValidatedFilter(admin.SimpleListFilter):
+    title = "tervalidasi untuk sertifikat"
+    parameter_name = "tervalidasi"
+
+    def lookups(self, request, model_admin):
+        return [("ya", "Tervalidasi"), ("tidak", "Belum tervalidasi")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ya":
+            return queryset.filter(review.validated_q(timezone.now()))
+        if self.value() == "tidak":
+            return queryset.exclude(review.validated_q(timezone.now()))
+        return queryset
+
+
+class RevisionForm(forms.Form):
+    note = forms.CharField(
+        label="Catatan revisi untuk peserta",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Tampil di halaman My profile peserta. Tulis apa yang harus diperbaiki, "
+        "misalnya: Latar foto harus merah; nama sesuai SK CPNS.",
+        error_messages={"required": "Tuliskan catatan revisi untuk peserta."},
+    )
+    days = forms.IntegerField(
+        label="Buka kembali pengisian selama (hari)",
+        min_value=1,
+        max_value=60,
+        help_text="Dihitung dari tenggat angkatan atau dari sekarang, mana yang lebih akhir.",
+    )
+
+
+def _check_rows(report):
+    rows = []
+    for check in report.get("checks", []):
+        state = "OK" if check.get("ok") else ("Gagal" if check.get("severity") == "error" else "Catatan")
+        rows.append((state, check.get("code", ""), check.get("value", ""), check.get("message", "")))
+    return rows
+
+
 @admin.register(Participant)
 class ParticipantAdmin(SimpleHistoryAdmin):
     form = ParticipantAdminForm
-    list_display = ["nip", "nama", "batch", "status", "asal_instansi", "updated_at"]
-    list_filter = ["batch", "status"]
+    list_display = [
+        "thumbnail", "nip", "nama", "batch", "status", "photo_warning_list", "asal_instansi", "updated_at",
+    ]
+    list_display_links = ["nip", "nama"]
+    list_filter = ["batch", "status", HasPhotoFilter, PhotoWarningsFilter, ValidatedFilter]
     search_fields = ["nip", "nama"]
     list_select_related = ["batch"]
-    readonly_fields = ["nip_display", "status", "confirmed_at", "verified_by", "verified_at", "photo"]
+    list_per_page = 50
+    readonly_fields = [
+        "nip_display", "status", "confirmed_at", "confirmation_code", "verified_by", "verified_at",
+        "photo_preview", "photo_report",
+    ]
     raw_id_fields = ["user"]
     fieldsets = [
         (None, {"fields": ["nip_display", "batch", "status", "version"]}),
+        ("Foto", {"fields": ["photo_preview", "photo_report"]}),
         ("Data peserta", {"fields": DATA_FIELDS}),
         ("Tenggat dan revisi", {"fields": ["reopened_until", "revision_note"]}),
-        ("Konfirmasi dan verifikasi", {"fields": ["confirmed_at", "verified_by", "verified_at", "photo"]}),
+        ("Konfirmasi dan verifikasi", {"fields": ["confirmed_at", "confirmation_code", "verified_by", "verified_at"]}),
     ]
+    actions = ["verify_selected", "request_revision", "export_selected"]
+
+    def get_queryset(self, request):
+        # The list needs two photo columns, not a query (or the full report) per row.
+        return super().get_queryset(request).annotate(
+            photo_uuid=F("photo__uuid"), photo_warnings=F("photo__warnings")
+        )
 
     @admin.display(description="NIP")
     def nip_display(self, obj):
         return obj.nip
+
+    @admin.display(description="Foto")
+    def thumbnail(self, obj):
+        if not obj.photo_uuid:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="Foto {}" width="40" height="60" loading="lazy">',
+            reverse("photo", args=[obj.photo_uuid]),
+            obj.nip,
+        )
+
+    @admin.display(description="Catatan foto")
+    def photo_warning_list(self, obj):
+        warnings = obj.photo_warnings or []
+        return ", ".join(warnings) if warnings else "—"
+
+    @admin.display(description="Foto")
+    def photo_preview(self, obj):
+        if obj.photo_id is None:
+            return "Belum ada foto."
+        photo = obj.photo
+        return format_html(
+            # Sized by attributes: the production CSP allows no inline style. Photos are 4:6.
+            '<img src="{}" alt="Foto {}" width="320" height="480">'
+            "<br>{}×{} px, {} KB, diunggah {}",
+            reverse("photo", args=[photo.uuid]),
+            obj.nip,
+            photo.width,
+            photo.height,
+            round(photo.size / 1024),
+            timezone.localtime(photo.uploaded_at).strftime("%d-%m-%Y %H:%M WIB"),
+        )
+
+    @admin.display(description="Hasil pemeriksaan foto")
+    def photo_report(self, obj):
+        if obj.photo_id is None:
+            return "—"
+        rows = _check_rows(obj.photo.report or {})
+        if not rows:
+            return "Tidak ada laporan pemeriksaan."
+        return format_html(
+            '<table><thead><tr><th>Hasil</th><th>Pemeriksaan</th><th>Nilai</th><th>Keterangan</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -125,6 +259,124 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             self.message_user(request, CONFLICT, level=messages.ERROR)
             return self.response_post_save_change(request, obj)
         return super().response_change(request, obj)
+
+    # Permissions of the roster import and the export (Participant.Meta.permissions).
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("profiles.import_roster")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("profiles.export_certificates")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": self.has_import_permission(request),
+            "can_export": self.has_export_permission(request),
+            "can_view_dashboard": request.user.has_perm("profiles.view_dashboard"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": self.has_change_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("impor/", view(staff_views.roster_import), name="profiles_participant_import"),
+            path("<path:object_id>/verifikasi/", view(self.verify_view), name="profiles_participant_verify"),
+            path("<path:object_id>/revisi/", view(self.revision_view), name="profiles_participant_revision"),
+            *super().get_urls(),
+        ]
+
+    # Review: the transitions live in profiles.review.
+
+    @admin.action(description="Verifikasi peserta terpilih", permissions=["change"])
+    def verify_selected(self, request, queryset):
+        verified, refused = 0, []
+        for participant in queryset.select_related("batch"):
+            try:
+                review.verify(participant, by=request.user)
+            except review.ReviewError as error:
+                refused.append(f"{participant.nip}: {error}")
+            else:
+                verified += 1
+        if verified:
+            self.message_user(request, f"{verified} peserta diverifikasi.", messages.SUCCESS)
+        for line in refused[:20]:
+            self.message_user(request, f"Tidak diverifikasi — {line}", messages.WARNING)
+        if len(refused) > 20:
+            self.message_user(request, f"… dan {len(refused) - 20} peserta lain tidak diverifikasi.", messages.WARNING)
+
+    @admin.action(description="Minta revisi (dengan catatan) …", permissions=["change"])
+    def request_revision(self, request, queryset):
+        form = RevisionForm(request.POST if "apply" in request.POST else None, initial={"days": review.reopen_days()})
+        if "apply" in request.POST and form.is_valid():
+            count = 0
+            for participant in queryset.select_related("batch"):
+                review.request_revision(
+                    participant, by=request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
+                )
+                count += 1
+            self.message_user(request, f"Permintaan revisi dikirim ke {count} peserta; pengisian dibuka kembali.", messages.SUCCESS)
+            return None
+        return self._revision_page(request, queryset, form, action=True)
+
+    def _revision_page(self, request, queryset, form, *, action):
+        return TemplateResponse(
+            request,
+            "admin/profiles/participant/request_revision.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Minta revisi",
+                "opts": self.model._meta,
+                "participants": queryset,
+                "form": form,
+                "action_mode": action,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Ekspor peserta terpilih (CSV)", permissions=["export"])
+    def export_selected(self, request, queryset):
+        now = timezone.now()
+        participants = exports.export_queryset(scope=exports.SCOPE_SELECTED, queryset=queryset, now=now)
+        batch_ids = set(queryset.order_by().values_list("batch", flat=True).distinct()[:2])
+        batch = Batch.objects.get(pk=batch_ids.pop()) if len(batch_ids) == 1 else None
+        exports.log_export(
+            user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
+            count=participants.count(), source="web",
+        )
+        return staff_views.download(participants, "csv", exports.filename_for(batch, "csv", now), now)
+
+    def _participant_or_404(self, request, object_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Participant.objects.select_related("batch"), pk=object_id)
+
+    def verify_view(self, request, object_id):
+        participant = self._participant_or_404(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:profiles_participant_change", participant.pk)
+        try:
+            review.verify(participant, by=request.user)
+        except review.ReviewError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, f"{participant} diverifikasi.", messages.SUCCESS)
+        return redirect("admin:profiles_participant_change", participant.pk)
+
+    def revision_view(self, request, object_id):
+        participant = self._participant_or_404(request, object_id)
+        form = RevisionForm(request.POST or None, initial={"days": review.reopen_days(), "note": participant.revision_note})
+        if request.method == "POST" and form.is_valid():
+            review.request_revision(
+                participant, by=request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
+            )
+            self.message_user(request, f"Permintaan revisi dikirim ke {participant}; pengisian dibuka kembali.", messages.SUCCESS)
+            return redirect("admin:profiles_participant_change", participant.pk)
+        return self._revision_page(request, [participant], form, action=False)
 
 
 @admin.register(Photo)

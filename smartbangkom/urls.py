@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import views
+from profiles import staff_views, views
 from profiles.forms import SignInForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
@@ -24,5 +24,15 @@ urlpatterns = [
     path("profil/ubah/", views.profile_edit, name="profile_edit"),
     path("profil/foto/", views.photo_upload, name="photo_upload"),
     path("foto/<uuid:photo_uuid>.jpg", views.photo, name="photo"),
+    path("profil/konfirmasi/", views.confirm, name="confirm"),
+    path("profil/bukti/<str:code>/", views.receipt, name="receipt"),
+    path("staf/dasbor/", staff_views.dashboard, name="dashboard"),
+    path("staf/dasbor/<int:batch_id>/", staff_views.dashboard_batch, name="dashboard_batch"),
+    path(
+        "staf/dasbor/<int:batch_id>/belum-selesai.csv",
+        staff_views.dashboard_unfinished_csv,
+        name="dashboard_unfinished_csv",
+    ),
+    path("staf/ekspor/", staff_views.export, name="export"),
     path("admin/", admin.site.urls),
 ]

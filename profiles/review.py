@@ -1,0 +1,232 @@
+"""Status transitions of a participant record: confirm, verify, request revision, deemed valid.
+
+Views, admin actions and management commands call these functions, so each
+transition is checked and written to the audit history the same way.
+
+Statuses (DOMAIN.md): belum_diperbarui → diperbarui → dikonfirmasi →
+perlu_revisi / terverifikasi, and dianggap_valid after the deadline.
+
+"Validated" for the certificate is decided by one predicate, validated_q():
+verified by an admin, or past the participant's deadline (the batch deadline,
+or the later date to which an admin reopened editing) and not flagged for
+revision. The stored status dianggap_valid is only the record of that fact in
+the history, written by mark_deemed_valid; no decision reads it alone, so the
+export and the dashboard agree whether or not the command has run.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from profiles.models import Participant, Status
+from profiles.record import FIELD_LABELS
+
+# The twelve fields of the guide, as model fields (the birth field is two columns).
+DATA_FIELDS = [
+    "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "agama", "jabatan",
+    "pangkat", "golongan", "email", "asal_instansi", "alamat_instansi", "no_telp",
+]
+TEXT_FIELDS = [name for name in DATA_FIELDS if name != "tanggal_lahir"]
+
+# Statuses that become "deemed valid" once the participant's deadline has passed.
+DEEMABLE = [Status.BELUM_DIPERBARUI, Status.DIPERBARUI, Status.DIKONFIRMASI, Status.DIANGGAP_VALID]
+
+
+class ReviewError(Exception):
+    """A transition that is not allowed now; the message is shown to the user."""
+
+
+class NotComplete(ReviewError):
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__(
+            "Data belum lengkap: " + ", ".join(missing) + ". Lengkapi dulu sebelum konfirmasi."
+        )
+
+
+class EditingClosed(ReviewError):
+    def __init__(self):
+        super().__init__(
+            "Batas waktu pembaruan data sudah lewat; konfirmasi tidak dapat dilakukan lagi."
+        )
+
+
+class StaleData(ReviewError):
+    def __init__(self):
+        super().__init__(
+            "Data Anda baru saja berubah (di tab lain atau oleh admin). "
+            "Periksa kembali data terbaru di bawah, lalu konfirmasi lagi."
+        )
+
+
+def data_complete_q():
+    """All twelve fields filled."""
+    q = Q(tanggal_lahir__isnull=False)
+    for name in TEXT_FIELDS:
+        q &= ~Q(**{name: ""})
+    return q
+
+
+def complete_q():
+    """All twelve fields and an accepted photo (only photos that passed the checks are stored)."""
+    return data_complete_q() & Q(photo__isnull=False)
+
+
+def missing_items(participant):
+    """Labels of what is still blank, in the guide's order."""
+    missing = []
+    for name in ["nama", "tempat_tanggal_lahir", *TEXT_FIELDS[2:]]:
+        if name == "tempat_tanggal_lahir":
+            blank = not (participant.tempat_lahir and participant.tanggal_lahir)
+        else:
+            blank = not getattr(participant, name)
+        if blank:
+            missing.append(FIELD_LABELS[name])
+    if participant.photo_id is None:
+        missing.append("Foto")
+    return missing
+
+
+def is_complete(participant):
+    return not missing_items(participant)
+
+
+def validated_q(now):
+    """Records the certificate may be printed from (DOMAIN.md, "Validated")."""
+    past_deadline = Q(batch__deadline__lte=now) & (
+        Q(reopened_until__isnull=True) | Q(reopened_until__lte=now)
+    )
+    return Q(status=Status.TERVERIFIKASI) | (past_deadline & Q(status__in=DEEMABLE))
+
+
+def is_validated(participant, now=None):
+    now = now or timezone.now()
+    if participant.status == Status.TERVERIFIKASI:
+        return True
+    return participant.status in DEEMABLE and not participant.can_edit(now)
+
+
+def effective_status(participant, now=None):
+    """The status as the export and the dashboard count it."""
+    if participant.status != Status.TERVERIFIKASI and is_validated(participant, now):
+        return Status.DIANGGAP_VALID
+    return Status(participant.status)
+
+
+def _locked(participant):
+    return Participant.objects.select_for_update(of=("self",)).select_related("batch").get(pk=participant.pk)
+
+
+def _save(participant, fields, *, by, reason):
+    participant._history_user = by
+    participant._change_reason = reason
+    participant.save(update_fields=[*fields, "updated_at"])
+    return participant
+
+
+def _new_code():
+    while True:
+        code = Participant.new_confirmation_code()
+        if not Participant.objects.filter(confirmation_code=code).exists():
+            return code
+
+
+def confirm(participant, *, by, expected_version=None, now=None):
+    """The participant declares data and photo correct (replaces the questionnaire)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fresh = _locked(participant)
+        if expected_version is not None and fresh.version != expected_version:
+            raise StaleData
+        if not fresh.can_edit(now):
+            raise EditingClosed
+        missing = missing_items(fresh)
+        if missing:
+            raise NotComplete(missing)
+        if fresh.status == Status.TERVERIFIKASI:
+            raise ReviewError("Data Anda sudah diverifikasi panitia; tidak perlu konfirmasi lagi.")
+        if fresh.status == Status.DIKONFIRMASI and fresh.confirmed_at:
+            return fresh
+        fresh.status = Status.DIKONFIRMASI
+        fresh.confirmed_at = now
+        fresh.confirmation_code = _new_code()
+        return _save(fresh, ["status", "confirmed_at", "confirmation_code"], by=by, reason="Konfirmasi peserta")
+
+
+def verify(participant, *, by, now=None):
+    """An admin checked data and photo against the SK CPNS."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fresh = _locked(participant)
+        missing = missing_items(fresh)
+        if missing:
+            raise NotComplete(missing)
+        if fresh.status == Status.TERVERIFIKASI:
+            return fresh
+        fresh.status = Status.TERVERIFIKASI
+        fresh.verified_by = by
+        fresh.verified_at = now
+        fresh.revision_note = ""
+        return _save(fresh, ["status", "verified_by", "verified_at", "revision_note"], by=by, reason="Verifikasi admin")
+
+
+def reopen_days():
+    return getattr(settings, "REVISION_REOPEN_DAYS", 3)
+
+
+def request_revision(participant, *, by, note, now=None, days=None):
+    """Flag for revision with a note the participant sees, and reopen editing for them."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise ReviewError("Tuliskan catatan revisi untuk peserta.")
+    days = reopen_days() if days is None else days
+    with transaction.atomic():
+        fresh = _locked(participant)
+        fresh.status = Status.PERLU_REVISI
+        fresh.revision_note = note
+        fresh.reopened_until = max(fresh.batch.deadline, now) + timedelta(days=days)
+        fresh.confirmed_at = None
+        fresh.verified_by = None
+        fresh.verified_at = None
+        return _save(
+            fresh,
+            ["status", "revision_note", "reopened_until", "confirmed_at", "verified_by", "verified_at"],
+            by=by,
+            reason="Permintaan revisi",
+        )
+
+
+def deemed_valid_queryset(now, batch=None):
+    """Records validated by the deadline whose stored status does not say so yet."""
+    queryset = Participant.objects.filter(validated_q(now)).exclude(
+        status__in=[Status.TERVERIFIKASI, Status.DIANGGAP_VALID]
+    )
+    return queryset.filter(batch=batch) if batch is not None else queryset
+
+
+def mark_deemed_valid(*, now=None, batch=None, by=None, batch_size=500):
+    """Store dianggap_valid, with history, for records past their deadline. Returns the count."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        participants = list(deemed_valid_queryset(now, batch).select_for_update(of=("self",)))
+        for participant in participants:
+            participant.status = Status.DIANGGAP_VALID
+            participant.updated_at = now
+        if participants:
+            bulk_update_with_history(
+                participants,
+                Participant,
+                ["status", "updated_at"],
+                batch_size=batch_size,
+                default_user=by,
+                default_change_reason="Dianggap valid setelah tenggat",
+                default_date=now,
+            )
+        count = len(participants)
+    return count
