@@ -1,7 +1,6 @@
 from datetime import date, datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from profiles.birth import (
     format_birth_date,
@@ -11,18 +10,9 @@ from profiles.birth import (
     parse_birth_field,
     split_birth_field,
 )
+from tests.validation import code_of, error_of
 
 TODAY = date(2026, 11, 29)
-
-
-def error_of(func, *args, **kwargs):
-    with pytest.raises(ValidationError) as caught:
-        func(*args, **kwargs)
-    return caught.value
-
-
-def code_of(func, *args, **kwargs):
-    return error_of(func, *args, **kwargs).code
 
 
 @pytest.mark.parametrize(

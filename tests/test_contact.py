@@ -1,5 +1,4 @@
 import pytest
-from django.core.exceptions import ValidationError
 
 from profiles.contact import (
     DEFAULT_OFFICIAL_EMAIL_SUFFIXES,
@@ -9,15 +8,7 @@ from profiles.contact import (
 )
 
 
-def error_of(func, *args, **kwargs):
-    with pytest.raises(ValidationError) as caught:
-        func(*args, **kwargs)
-    return caught.value
-
-
-def code_of(func, *args, **kwargs):
-    return error_of(func, *args, **kwargs).code
-
+from tests.validation import code_of, error_of
 
 def test_the_default_suffixes_are_government_universities_and_military():
     assert DEFAULT_OFFICIAL_EMAIL_SUFFIXES == (".go.id", ".ac.id", ".mil.id")

@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from profiles.nip import (
     NipInfo,
@@ -10,18 +9,9 @@ from profiles.nip import (
     normalize_nip,
     parse_nip,
 )
+from tests.validation import code_of, error_of
 
 TODAY = date(2026, 11, 29)
-
-
-def error_of(func, *args, **kwargs):
-    with pytest.raises(ValidationError) as caught:
-        func(*args, **kwargs)
-    return caught.value
-
-
-def code_of(func, *args, **kwargs):
-    return error_of(func, *args, **kwargs).code
 
 
 @pytest.mark.parametrize(
