@@ -48,17 +48,6 @@ def password_set(request):
     return render(request, "profiles/password_set.html", {"form": form})
 
 
-def missing_fields(participant):
-    values = {
-        "tempat_tanggal_lahir": participant.tempat_lahir and participant.tanggal_lahir,
-        **{name: getattr(participant, name) for name in FIELD_LABELS if name != "tempat_tanggal_lahir"},
-    }
-    missing = [FIELD_LABELS[name] for name, value in values.items() if not value]
-    if participant.photo_id is None:
-        missing.append("Foto")
-    return missing
-
-
 def profile_rows(participant):
     return [
         ("NIP", participant.nip),
@@ -103,7 +92,7 @@ def profile(request, participant):
         {
             "participant": participant,
             "rows": profile_rows(participant),
-            "missing": missing_fields(participant),
+            "missing": review.missing_items(participant),
             **deadline_context(participant, now),
         },
     )
