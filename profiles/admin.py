@@ -14,11 +14,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from profiles import exports, review, staff_views
 from profiles.birth import format_birth_date
+from profiles.fields import DATA_COLUMNS
 from profiles.models import Batch, ExportLog, Participant, Photo, User
 from profiles.record import clean_record
 from profiles.services import EditConflict, save_participant_data
 
-DATA_FIELDS = review.DATA_FIELDS
+DATA_FIELDS = list(DATA_COLUMNS)
 
 CONFLICT = (
     "Data peserta ini baru saja diubah oleh orang lain; perubahan Anda belum disimpan. "

@@ -18,15 +18,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from profiles.birth import format_birth_date, format_birth_field
-from profiles.contact import format_no_telp
+from profiles.birth import format_birth_date
 from profiles.deadlines import INDONESIAN_ZONES
 from profiles.models import ExportLog, Participant
-from profiles.review import DATA_FIELDS, effective_status, validated_q
+from profiles.fields import DATA_COLUMNS, FIELDS
+from profiles.review import effective_status, validated_q
 
 HEADER = [
-    "NIP", "Nama", "Tempat;Tanggal Lahir", "Jenis Kelamin", "Agama", "Jabatan", "Pangkat",
-    "Golongan", "Email", "Asal Instansi", "Alamat Instansi", "No. Telp",
+    *(field.heading for field in FIELDS),
     "Tempat Lahir", "Tanggal Lahir", "Status", "Diverifikasi oleh", "Diverifikasi pada", "Foto",
 ]
 FORMATS = {"csv": "CSV (UTF-8)", "xlsx": "Excel (.xlsx)", "zip": "ZIP (foto + data)"}
@@ -38,7 +37,7 @@ CONTENT_TYPES = {
 SCOPE_VALIDATED, SCOPE_ALL, SCOPE_SELECTED = "validated", "all", "selected"
 SCOPES = {SCOPE_VALIDATED: "Hanya data tervalidasi", SCOPE_ALL: "Semua peserta", SCOPE_SELECTED: "Peserta terpilih"}
 CHUNK_SIZE = 2000
-EXPORT_FIELDS = ["nip", *DATA_FIELDS]
+EXPORT_FIELDS = ["nip", *DATA_COLUMNS]
 WIB = INDONESIAN_ZONES[0][1]
 
 
@@ -72,18 +71,7 @@ def _verified_by(user):
 def row_for(participant, now):
     p = participant
     return [
-        p.nip,
-        p.nama,
-        format_birth_field(p.tempat_lahir, p.tanggal_lahir),
-        p.jenis_kelamin,
-        p.agama,
-        p.jabatan,
-        p.pangkat,
-        p.golongan,
-        p.email,
-        p.asal_instansi,
-        p.alamat_instansi,
-        format_no_telp(p.no_telp) if p.no_telp else "",
+        *(field.display(p) for field in FIELDS),
         p.tempat_lahir,
         format_birth_date(p.tanggal_lahir) if p.tanggal_lahir else "",
         effective_status(p, now).label,

@@ -6,12 +6,11 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils import timezone
 
 from profiles.backends import normalize_username
-from profiles.birth import format_birth_field
 from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
-from profiles.contact import format_no_telp
 from profiles.nip import normalize_nip
+from profiles.fields import EDITABLE, EDITABLE_NAMES
 from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
-from profiles.record import EDITABLE_FIELDS, FIELD_LABELS, MAX_LENGTHS, clean_record
+from profiles.record import clean_record
 
 BLANK_CHOICE = [("", "— pilih —")]
 
@@ -57,50 +56,49 @@ class ChoosePasswordForm(SetPasswordForm):
         return password
 
 
-class ProfileForm(forms.Form):
-    """Update Profil: the field names of the guide; every rule lives in profiles.record."""
+# The form widget of each editable field; labels, help texts and lengths come from
+# profiles.fields.
+CHOICES = {
+    "jenis_kelamin": JENIS_KELAMIN_CHOICES,
+    "agama": AGAMA_CHOICES,
+    "golongan": GOLONGAN_CHOICES,
+    "pangkat": PANGKAT_CHOICES,
+}
+WIDGET_ATTRS = {
+    "email": {"inputmode": "email", "autocomplete": "email"},
+    "no_telp": {"inputmode": "tel", "autocomplete": "tel"},
+    # The pangkat follows the golongan (static/js/app.js fills it in).
+    "golongan": {"data-fills": "id_pangkat"},
+}
 
-    nama = forms.CharField(max_length=MAX_LENGTHS["nama"])
-    tempat_tanggal_lahir = forms.CharField(
-        max_length=120,
-        help_text="Format Tempat;Tanggal, contoh: Jayapura;29-2-2000. "
-        "Jangan menghapus tanda titik koma (;).",
-    )
-    jenis_kelamin = forms.ChoiceField(choices=BLANK_CHOICE + list(JENIS_KELAMIN_CHOICES))
-    agama = forms.ChoiceField(choices=BLANK_CHOICE + list(AGAMA_CHOICES))
-    jabatan = forms.CharField(max_length=MAX_LENGTHS["jabatan"], help_text="Sesuai SK Grading.")
-    golongan = forms.ChoiceField(choices=BLANK_CHOICE + list(GOLONGAN_CHOICES))
-    pangkat = forms.ChoiceField(
-        choices=BLANK_CHOICE + list(PANGKAT_CHOICES),
-        required=False,
-        help_text="Terisi otomatis sesuai golongan.",
-    )
-    email = forms.CharField(
-        max_length=MAX_LENGTHS["email"],
-        help_text="Email kedinasan, misalnya nama@kemenkeu.go.id.",
-    )
-    asal_instansi = forms.CharField(
-        max_length=MAX_LENGTHS["asal_instansi"],
-        help_text="Instansi setingkat kementerian, contoh: Kementerian Keuangan, PPATK.",
-    )
-    alamat_instansi = forms.CharField(
-        max_length=MAX_LENGTHS["alamat_instansi"], help_text="Alamat kantor penempatan."
-    )
-    no_telp = forms.CharField(max_length=30, help_text="Nomor HP pribadi, contoh: 0812-3456-7890.")
+
+def form_field(spec):
+    if spec.name in CHOICES:
+        field = forms.ChoiceField(choices=BLANK_CHOICE + list(CHOICES[spec.name]))
+    else:
+        field = forms.CharField(max_length=spec.max_length)
+    field.label = spec.label
+    field.help_text = spec.help_text
+    # The pangkat may be left for the golongan to decide (profiles.record).
+    field.required = spec.name != "pangkat"
+    field.error_messages["required"] = f"{spec.label} wajib diisi."
+    field.widget.attrs.update(WIDGET_ATTRS.get(spec.name, {}))
+    return field
+
+
+class ProfileForm(forms.Form):
+    """Update Profil: the fields of profiles.fields; every rule lives in profiles.record."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, participant, today=None, readonly=False, **kwargs):
         self.participant = participant
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name in FIELD_LABELS:
-                field.label = FIELD_LABELS[name]
-            field.error_messages["required"] = f"{field.label} wajib diisi."
-        self.fields["pangkat"].error_messages["required"] = "Pangkat wajib diisi."
-        self.fields["email"].widget.attrs.update({"inputmode": "email", "autocomplete": "email"})
-        self.fields["no_telp"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
-        self.fields["golongan"].widget.attrs["data-fills"] = "id_pangkat"
+        version = self.fields.pop("version")
+        for spec in EDITABLE:
+            self.fields[spec.name] = form_field(spec)
+        self.fields["version"] = version
         self.helper = FormHelper()
         # Our Indonesian messages, not the browser's own required-field bubbles.
         self.helper.attrs = {"novalidate": ""}
@@ -112,25 +110,10 @@ class ProfileForm(forms.Form):
 
     @classmethod
     def initial_for(cls, participant):
-        return {
-            "nama": participant.nama,
-            "tempat_tanggal_lahir": format_birth_field(
-                participant.tempat_lahir, participant.tanggal_lahir
-            ),
-            "jenis_kelamin": participant.jenis_kelamin,
-            "agama": participant.agama,
-            "jabatan": participant.jabatan,
-            "pangkat": participant.pangkat,
-            "golongan": participant.golongan,
-            "email": participant.email,
-            "asal_instansi": participant.asal_instansi,
-            "alamat_instansi": participant.alamat_instansi,
-            "no_telp": format_no_telp(participant.no_telp) if participant.no_telp else "",
-            "version": participant.version,
-        }
+        return {**{spec.name: spec.display(participant) for spec in EDITABLE}, "version": participant.version}
 
     def clean(self):
-        raw = {name: self.data.get(name, "") for name in EDITABLE_FIELDS}
+        raw = {name: self.data.get(name, "") for name in EDITABLE_NAMES}
         result = clean_record(
             self.participant.nip,
             raw,

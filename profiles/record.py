@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from profiles.birth import normalize_place, parse_birth_date, split_birth_field
 from profiles.choices import normalize_agama, normalize_jenis_kelamin
 from profiles.contact import DEFAULT_OFFICIAL_EMAIL_SUFFIXES, normalize_email, normalize_no_telp
+from profiles.fields import BIRTH, BY_NAME, LABELS, PLACE_MAX_LENGTH
 from profiles.names import normalize_nama
 from profiles.nip import check_birth_date_matches_nip, check_gender_matches_nip
 from profiles.ranks import (
@@ -21,28 +22,8 @@ from profiles.ranks import (
 )
 from profiles.text import normalize_text
 
-BIRTH = "tempat_tanggal_lahir"
-EDITABLE_FIELDS = (
-    "nama", BIRTH, "jenis_kelamin", "agama", "jabatan", "pangkat",
-    "golongan", "email", "asal_instansi", "alamat_instansi", "no_telp",
-)
-FIELD_LABELS = {
-    "nama": "Nama",
-    BIRTH: "Tempat;Tanggal Lahir",
-    "jenis_kelamin": "Jenis Kelamin",
-    "agama": "Agama",
-    "jabatan": "Jabatan",
-    "pangkat": "Pangkat",
-    "golongan": "Golongan",
-    "email": "Email",
-    "asal_instansi": "Asal Instansi",
-    "alamat_instansi": "Alamat Instansi",
-    "no_telp": "No. Telp",
-}
-MAX_LENGTHS = {
-    "nama": 150, "tempat_lahir": 100, "jabatan": 200, "asal_instansi": 200,
-    "alamat_instansi": 300, "email": 254,
-}
+def _max_length(name):
+    return PLACE_MAX_LENGTH if name == "tempat_lahir" else BY_NAME[name].max_length
 
 
 @dataclass
@@ -77,17 +58,17 @@ def _limit(value, max_length):
 
 def _rules(email_suffixes):
     def text(name):
-        return lambda raw: normalize_text(raw, max_length=MAX_LENGTHS[name])
+        return lambda raw: normalize_text(raw, max_length=_max_length(name))
 
     return {
-        "nama": lambda raw: _limit(normalize_nama(raw), MAX_LENGTHS["nama"]),
+        "nama": lambda raw: _limit(normalize_nama(raw), _max_length("nama")),
         "jenis_kelamin": normalize_jenis_kelamin,
         "agama": normalize_agama,
         "jabatan": text("jabatan"),
         "golongan": normalize_golongan,
         "pangkat": normalize_pangkat,
         "email": lambda raw: _limit(
-            normalize_email(raw, allowed_suffixes=email_suffixes), MAX_LENGTHS["email"]
+            normalize_email(raw, allowed_suffixes=email_suffixes), _max_length("email")
         ),
         "asal_instansi": text("asal_instansi"),
         "alamat_instansi": text("alamat_instansi"),
@@ -109,7 +90,7 @@ def _birth_parts(raw, result, *, lenient):
             return None
     place, tanggal = raw.get("tempat_lahir"), raw.get("tanggal_lahir")
     if _blank(place) and _blank(tanggal):
-        result.add_error(BIRTH, _required(FIELD_LABELS[BIRTH]))
+        result.add_error(BIRTH, _required(LABELS[BIRTH]))
         return None
     if _blank(place):
         result.add_error(BIRTH, _required("Tempat lahir"))
@@ -127,7 +108,7 @@ def _clean_birth(raw, result, *, today, lenient, min_age, max_age):
     place, tanggal = parts
     rules = [
         ("tempat_lahir", place,
-         lambda v: _limit(normalize_place(v), MAX_LENGTHS["tempat_lahir"])),
+         lambda v: _limit(normalize_place(v), _max_length("tempat_lahir"))),
         ("tanggal_lahir", tanggal,
          lambda v: parse_birth_date(v, today=today, lenient=lenient, min_age=min_age,
                                     max_age=max_age)),
@@ -175,7 +156,7 @@ def clean_record(nip, raw, *, today, lenient=False,
                 # The pangkat follows from the golongan: the form fills it in.
                 result.values["pangkat"] = pangkat_for_golongan(result.values["golongan"])
             else:
-                result.add_error(name, _required(FIELD_LABELS[name]))
+                result.add_error(name, _required(LABELS[name]))
             continue
         try:
             result.values[name] = rule(value)

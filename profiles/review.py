@@ -23,14 +23,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from profiles.models import Participant, Status
-from profiles.record import FIELD_LABELS
+from profiles.fields import DATA_COLUMNS, missing_fields
 
-# The twelve fields of the guide, as model fields (the birth field is two columns).
-DATA_FIELDS = [
-    "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "agama", "jabatan",
-    "pangkat", "golongan", "email", "asal_instansi", "alamat_instansi", "no_telp",
-]
-TEXT_FIELDS = [name for name in DATA_FIELDS if name != "tanggal_lahir"]
+# Columns that a blank string leaves empty; the birth date is a date column (NULL).
+DATE_COLUMNS = ("tanggal_lahir",)
 
 # Statuses that become "deemed valid" once the participant's deadline has passed.
 DEEMABLE = [Status.BELUM_DIPERBARUI, Status.DIPERBARUI, Status.DIKONFIRMASI, Status.DIANGGAP_VALID]
@@ -64,10 +60,13 @@ class StaleData(ReviewError):
 
 
 def data_complete_q():
-    """All twelve fields filled."""
-    q = Q(tanggal_lahir__isnull=False)
-    for name in TEXT_FIELDS:
-        q &= ~Q(**{name: ""})
+    """All twelve fields filled: the query twin of missing_items (tests hold them together)."""
+    q = Q()
+    for column in DATA_COLUMNS:
+        if column in DATE_COLUMNS:
+            q &= Q(**{f"{column}__isnull": False})
+        else:
+            q &= ~Q(**{column: ""}) & Q(**{f"{column}__isnull": False})
     return q
 
 
@@ -77,22 +76,11 @@ def complete_q():
 
 
 def missing_items(participant):
-    """Labels of what is still blank, in the guide's order."""
-    missing = []
-    for name in ["nama", "tempat_tanggal_lahir", *TEXT_FIELDS[2:]]:
-        if name == "tempat_tanggal_lahir":
-            blank = not (participant.tempat_lahir and participant.tanggal_lahir)
-        else:
-            blank = not getattr(participant, name)
-        if blank:
-            missing.append(FIELD_LABELS[name])
+    """Labels of what is still blank, in the guide's order, then the photo."""
+    missing = [field.label for field in missing_fields(participant)]
     if participant.photo_id is None:
         missing.append("Foto")
     return missing
-
-
-def is_complete(participant):
-    return not missing_items(participant)
 
 
 def validated_q(now):

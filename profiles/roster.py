@@ -30,8 +30,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from profiles.birth import format_birth_date
 from profiles.models import Batch, Participant, Status, User
 from profiles.nip import normalize_nip, parse_nip
-from profiles.record import FIELD_LABELS, clean_record
-from profiles.review import DATA_FIELDS
+from profiles.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, LABELS
+from profiles.record import clean_record
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR = "created", "updated", "unchanged", "conflict", "error"
 STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR)
@@ -42,31 +42,14 @@ STATUS_LABELS = {
 # Header texts are compared in lower case with everything but letters and digits
 # removed, so "No. Telp", "NO TELP" and "no_telp" are one header.
 HEADER_ALIASES = {
-    "nip": ["nip", "nipbaru", "nipcpns", "nomornip", "nomorindukpegawai"],
-    "nama": ["nama", "namalengkap", "namapeserta", "namadangelar", "namalengkapdangelar", "namagelar"],
-    "tempat_tanggal_lahir": [
-        "tempattanggallahir", "tempattgllahir", "tempatdantanggallahir", "ttl", "tempattanggallahirttl",
-    ],
-    "tempat_lahir": ["tempatlahir", "tempat", "tmplahir", "tmptlahir"],
-    "tanggal_lahir": ["tanggallahir", "tgllahir", "tgllhr", "tanggal"],
-    "jenis_kelamin": ["jeniskelamin", "jk", "kelamin", "lp", "gender"],
-    "agama": ["agama"],
-    "jabatan": ["jabatan", "namajabatan"],
-    "pangkat": ["pangkat"],
-    "golongan": ["golongan", "gol", "golru", "golruang", "golonganruang"],
-    "email": ["email", "alamatemail", "emailkedinasan", "emaildinas", "surel"],
-    "asal_instansi": ["asalinstansi", "instansi", "instansiasal", "namainstansi"],
-    "alamat_instansi": ["alamatinstansi", "alamatkantor", "alamatkantorpenempatan", "alamatunitkerja"],
-    "no_telp": [
-        "notelp", "notlp", "notelepon", "nomortelepon", "nomortelp", "telp", "tlp", "telepon",
-        "nohp", "nomorhp", "hp", "nohpwa", "nowa", "nomorwa", "whatsapp", "ponsel", "nomorponsel",
-    ],
+    **{field.name: field.aliases for field in FIELDS},
+    **{name: aliases for name, (_, aliases) in BIRTH_PARTS.items()},
 }
 _HEADER_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 # A running number column is common and carries nothing.
 _SILENT_HEADERS = {"no", "nomor", "nourut", "nomorurut"}
-_HEADER_LABELS = {**FIELD_LABELS, "nip": "NIP", "tempat_lahir": "Tempat Lahir", "tanggal_lahir": "Tanggal Lahir"}
-_BIRTH_COLUMNS = ("tempat_tanggal_lahir", "tempat_lahir", "tanggal_lahir")
+_HEADER_LABELS = {**LABELS, **{name: label for name, (label, _) in BIRTH_PARTS.items()}}
+_BIRTH_COLUMNS = (BIRTH, *BIRTH_PARTS)
 RECORD_INPUTS = frozenset(HEADER_ALIASES) - {"nip"}
 EXTRA_CELLS = "_extra_cells"
 DELIMITERS = (",", ";", "\t")
@@ -119,10 +102,10 @@ class Roster:
         """Fields of the guide that have no column at all."""
         present = set(self.columns)
         if present & set(_BIRTH_COLUMNS):
-            present.add("tempat_tanggal_lahir")
+            present.add(BIRTH)
         if "golongan" in present:
             present.add("pangkat")  # clean_record fills it from the golongan
-        return [name for name in FIELD_LABELS if name not in present]
+        return [field.name for field in EDITABLE if field.name not in present]
 
 
 @dataclass
@@ -494,7 +477,7 @@ def _revoke_confirmation(participant, result):
         result.add_warning("status", ValidationError(REVOKED, code="confirmation_revoked"))
 
 
-UPDATE_FIELDS = [*DATA_FIELDS, "roster_values", "version", "updated_at", "status", "confirmed_at",
+UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", "status", "confirmed_at",
                  "verified_by", "verified_at"]
 
 
@@ -562,7 +545,7 @@ def _apply_chunk(valid, *, batch, by, now, reason, batch_names):
     participants = []
     for result, user in zip(creating, users):
         participant = Participant(nip=result.nip, user=user, batch=batch, **result.values)
-        participant.roster_values = {name: _dump(result.values.get(name)) for name in DATA_FIELDS}
+        participant.roster_values = {name: _dump(result.values.get(name)) for name in DATA_COLUMNS}
         participants.append(participant)
     history = {"default_user": by, "default_change_reason": reason, "default_date": now}
     bulk_create_with_history(participants, Participant, batch_size=BATCH_SIZE, **history)

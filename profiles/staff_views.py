@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from profiles import exports, roster
 from profiles.contact import format_no_telp
+from profiles.fields import FIELDS, LABELS
 from profiles.models import Batch, Participant, Status
 from profiles.review import complete_q, data_complete_q, validated_q
 
@@ -244,8 +245,7 @@ class RosterUploadForm(forms.Form):
     )
     file = forms.FileField(
         label="File roster (.csv atau .xlsx)",
-        help_text="Baris pertama berisi judul kolom: NIP, Nama, Tempat;Tanggal Lahir, Jenis Kelamin, Agama, "
-        "Jabatan, Pangkat, Golongan, Email, Asal Instansi, Alamat Instansi, No. Telp.",
+        help_text="Baris pertama berisi judul kolom: " + ", ".join(field.label for field in FIELDS) + ".",
         error_messages={"required": "Pilih file roster.", "empty": "File yang dipilih kosong (0 byte)."},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
@@ -271,7 +271,7 @@ def report_context(report, limit=1000):
         "shown_rows": [{**r.as_json(), "label": roster.STATUS_LABELS[r.status]} for r in noteworthy[:limit]],
         "hidden_rows": max(0, len(noteworthy) - limit),
         "quiet_rows": quiet,
-        "missing_columns": [roster.FIELD_LABELS[name] for name in report.roster.missing],
+        "missing_columns": [LABELS[name] for name in report.roster.missing],
         "status_labels": roster.STATUS_LABELS,
     }
 

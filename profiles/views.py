@@ -8,14 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from profiles import review
-from profiles.birth import format_birth_field
-from profiles.contact import format_no_telp
 from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
+from profiles.fields import display_rows
 from profiles.forms import ChoosePasswordForm, PhotoUploadForm, ProfileForm
 from profiles.models import Photo
 from profiles.ranks import GOLONGAN_PANGKAT
-from profiles.record import FIELD_LABELS
 from profiles.services import EditConflict, EditingClosed, accept_photo, save_participant_data
 
 SAVED = "Berhasil di Update"
@@ -49,23 +47,7 @@ def password_set(request):
 
 
 def profile_rows(participant):
-    return [
-        ("NIP", participant.nip),
-        (FIELD_LABELS["nama"], participant.nama),
-        (
-            FIELD_LABELS["tempat_tanggal_lahir"],
-            format_birth_field(participant.tempat_lahir, participant.tanggal_lahir),
-        ),
-        (FIELD_LABELS["jenis_kelamin"], participant.jenis_kelamin),
-        (FIELD_LABELS["agama"], participant.agama),
-        (FIELD_LABELS["jabatan"], participant.jabatan),
-        (FIELD_LABELS["pangkat"], participant.pangkat),
-        (FIELD_LABELS["golongan"], participant.golongan),
-        (FIELD_LABELS["email"], participant.email),
-        (FIELD_LABELS["asal_instansi"], participant.asal_instansi),
-        (FIELD_LABELS["alamat_instansi"], participant.alamat_instansi),
-        (FIELD_LABELS["no_telp"], format_no_telp(participant.no_telp) if participant.no_telp else ""),
-    ]
+    return display_rows(participant)
 
 
 def deadline_context(participant, now):

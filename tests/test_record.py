@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from profiles.record import EDITABLE_FIELDS, FIELD_LABELS, MAX_LENGTHS, RecordResult, clean_record
+from profiles.fields import BY_NAME, EDITABLE_NAMES as EDITABLE_FIELDS, LABELS as FIELD_LABELS
+from profiles.record import RecordResult, clean_record
 
 TODAY = date(2026, 11, 29)
 NIP = "199301212020122004"  # born 21-1-1993, perempuan
@@ -48,10 +49,10 @@ def codes(result):
 def test_the_editable_fields_are_the_guides_fields_without_the_nip():
     assert len(EDITABLE_FIELDS) == 11
     assert "nip" not in EDITABLE_FIELDS
-    assert set(FIELD_LABELS) == set(EDITABLE_FIELDS)
+    assert set(FIELD_LABELS) == {"nip", *EDITABLE_FIELDS}
     assert FIELD_LABELS["tempat_tanggal_lahir"] == "Tempat;Tanggal Lahir"
     assert FIELD_LABELS["no_telp"] == "No. Telp"
-    assert MAX_LENGTHS["nama"] == 150 and MAX_LENGTHS["email"] == 254
+    assert BY_NAME["nama"].max_length == 150 and BY_NAME["email"].max_length == 254
 
 
 def test_it_returns_canonical_values_under_model_field_names():

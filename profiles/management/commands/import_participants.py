@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from profiles import roster
+from profiles.fields import LABELS
 from profiles.models import Batch
 
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
     def _file_notes(self, report):
         if report.roster.ignored:
             yield "Kolom tidak dikenal, diabaikan: " + ", ".join(report.roster.ignored)
-        missing = [roster.FIELD_LABELS[name] for name in report.roster.missing]
+        missing = [LABELS[name] for name in report.roster.missing]
         if missing:
             yield "Kolom tidak ada di file (dibiarkan kosong untuk diisi peserta): " + ", ".join(missing)
         warned = sum(1 for row in report.rows if row.warnings and not row.errors)
