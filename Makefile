@@ -19,28 +19,41 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@ $(VENV)/.installed-run
 
-# python-magic needs the system libmagic; the browser tests need Debian's Chromium.
+# axe-core for the accessibility checks in the browser tests (npm registry).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# python-magic needs libmagic, mediapipe's OpenCV needs GL and GLib, WeasyPrint needs
+# Pango; the browser tests need Debian's Chromium and npm.
 system-deps:
-	@bash scripts/system-deps.sh libmagic
+	@bash scripts/system-deps.sh runtime
 
 browser-deps:
-	@bash scripts/system-deps.sh chromium
+	@bash scripts/system-deps.sh browser
 
+# The server and a task worker (photo fixing, e-mail, big exports) side by side;
+# Ctrl-C stops both.
 run: system-deps $(VENV)/.installed-run
-	mkdir -p var
+	mkdir -p var/staticfiles
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
+	@$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: system-deps browser-deps $(VENV)/.installed-test
+test: system-deps browser-deps $(VENV)/.installed-test node_modules/axe-core/axe.min.js
+	mkdir -p var/staticfiles
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser tests, for a quick loop while editing.
 test-fast: system-deps $(VENV)/.installed-test
+	mkdir -p var/staticfiles
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 bench: system-deps $(VENV)/.installed-test
 	$(BIN)/python bench/photo_check.py
+	$(BIN)/python bench/photo_fix.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -36,6 +36,12 @@ def format_birth_field(tempat, tanggal):
     return f"{tempat};{tanggal}"
 
 
+def format_birth_line(tempat, tanggal):
+    """`Jayapura, 29 Februari 2000`: the birth field as the certificate prints it."""
+    date_text = f"{tanggal.day} {BULAN[tanggal.month - 1]} {tanggal.year}" if tanggal else ""
+    return ", ".join(part for part in (tempat or "", date_text) if part)
+
+
 def age_on(born, today):
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

@@ -25,7 +25,30 @@ class User(AbstractUser):
 class Batch(models.Model):
     name = models.CharField("angkatan", max_length=100, unique=True)
     deadline = models.DateTimeField("tenggat waktu")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("dibuat pada", auto_now_add=True)
+
+    # The committee participants contact for corrections: shown on every participant
+    # page, on the lockout page and in every e-mail.
+    contact_name = models.CharField("nama panitia", max_length=150, blank=True)
+    contact_phone = models.CharField("WhatsApp/telepon panitia", max_length=30, blank=True)
+    contact_email = models.EmailField("email panitia", blank=True)
+    contact_hours = models.CharField(
+        "jam layanan", max_length=100, blank=True, help_text="Contoh: Senin–Jumat 08.00–16.00 WIB"
+    )
+
+    # Lines of the certificate preview.
+    certificate_title = models.CharField("judul sertifikat", max_length=150, default="SERTIFIKAT")
+    training_name = models.CharField(
+        "nama pelatihan", max_length=200, default="Pelatihan Dasar CPNS", blank=True
+    )
+
+    # Off by default, as in the guide (password = NIP). For centres that do not want a
+    # published NIP to be enough to claim an account.
+    requires_access_code = models.BooleanField(
+        "masuk pertama perlu kode akses",
+        default=False,
+        help_text="Peserta baru dapat masuk pertama kali dengan NIP dan kode akses dari panitia.",
+    )
 
     class Meta:
         verbose_name = "angkatan"
@@ -57,6 +80,15 @@ def photo_upload_to(instance, filename):
     # never overwrites an old one and no cache can show a stale picture.
     # Not keyed by NIP either: the NIP holds the birth date and gender.
     return f"{instance.uuid.hex[:2]}/{instance.uuid.hex}.jpg"
+
+
+def original_upload_to(instance, filename):
+    return f"asli/{instance.uuid.hex[:2]}/{instance.uuid.hex}"
+
+
+def fix_upload_to(instance, filename):
+    # The fixer's files before the participant accepts one: upload, preview, result.
+    return f"perbaikan/{instance.uuid.hex[:2]}/{instance.uuid.hex}-{filename}"
 
 
 class Participant(models.Model):
@@ -95,7 +127,17 @@ class Participant(models.Model):
     reopened_until = models.DateTimeField("dibuka kembali sampai", null=True, blank=True)
     revision_note = models.TextField("catatan revisi", blank=True)
     confirmed_at = models.DateTimeField("dikonfirmasi pada", null=True, blank=True)
-    confirmation_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    confirmation_code = models.CharField(
+        "kode konfirmasi", max_length=16, null=True, blank=True, unique=True
+    )
+    # What the confirmation covers: the record version and the photo the participant saw.
+    confirmed_version = models.PositiveIntegerField("versi yang dikonfirmasi", null=True, blank=True)
+    confirmed_photo = models.ForeignKey(
+        "Photo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="foto yang dikonfirmasi",
+    )
+    # Handed out by the training centre when the batch asks for it at first sign-in.
+    kode_akses = models.CharField("kode akses", max_length=16, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -113,9 +155,9 @@ class Participant(models.Model):
         related_name="+",
         verbose_name="foto",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("diperbarui pada", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "roster_values"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "roster_values", "kode_akses"])
 
     class Meta:
         verbose_name = "peserta"
@@ -157,6 +199,14 @@ class Photo(models.Model):
     # The full check report (profiles.photos.PhotoReport.to_dict()).
     report = models.JSONField(default=dict)
     warnings = models.JSONField(default=list)
+    # Made by the photo fixer ("Perbaiki foto otomatis") and accepted by the participant;
+    # the upload it was made from is kept for staff to compare.
+    auto_fixed = models.BooleanField("diperbaiki otomatis", default=False)
+    original = models.FileField(
+        storage=photo_storage, upload_to=original_upload_to, max_length=200, blank=True
+    )
+    pipeline_version = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "foto"
@@ -165,6 +215,108 @@ class Photo(models.Model):
 
     def __str__(self):
         return f"Foto {self.participant_id} {self.uploaded_at:%Y-%m-%d %H:%M}"
+
+
+class PhotoFix(models.Model):
+    """One "Perbaiki foto otomatis" request: the upload, then the fixer's result.
+
+    Nothing becomes the participant's photo until they accept the result
+    (services.accept_fixed_photo).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Menunggu"
+        RUNNING = "running", "Diproses"
+        DONE = "done", "Selesai"
+        REFUSED = "refused", "Tidak dapat diperbaiki"
+        FAILED = "failed", "Gagal"
+        ACCEPTED = "accepted", "Dipakai"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="photo_fixes")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    source = models.FileField(storage=photo_storage, upload_to=fix_upload_to, max_length=200)
+    preview = models.FileField(storage=photo_storage, upload_to=fix_upload_to, max_length=200, blank=True)
+    result = models.FileField(storage=photo_storage, upload_to=fix_upload_to, max_length=200, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    refused_code = models.CharField(max_length=40, blank=True)
+    refused_message = models.TextField(blank=True)
+    pipeline_version = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "perbaikan foto"
+        verbose_name_plural = "perbaikan foto"
+        ordering = ["-created_at"]
+
+
+class MailLog(models.Model):
+    """Every e-mail to a participant: when, which message, to whom, and how it went."""
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", "Dalam antrean"
+        SENT = "sent", "Terkirim"
+        FAILED = "failed", "Gagal"
+        SKIPPED = "skipped", "Tidak dikirim"
+
+    created_at = models.DateTimeField("dibuat pada", default=timezone.now)
+    sent_at = models.DateTimeField("dikirim pada", null=True, blank=True)
+    kind = models.CharField("jenis", max_length=30)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails",
+        verbose_name="peserta",
+    )
+    to = models.CharField("kepada", max_length=254)
+    subject = models.CharField("subjek", max_length=200)
+    body = models.TextField("isi", blank=True)
+    outcome = models.CharField("hasil", max_length=10, choices=Outcome.choices, default=Outcome.QUEUED)
+    error = models.TextField("galat", blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="oleh",
+    )
+    # Reminders are idempotent within a day: one row per participant, kind and day.
+    dedupe_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = "log email"
+        verbose_name_plural = "log email"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["participant", "-created_at"], name="mail_by_participant")]
+
+
+class ExportJob(models.Model):
+    """A big export (a ZIP of photos) built by a background task; staff download it when ready."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Menunggu"
+        RUNNING = "running", "Diproses"
+        DONE = "done", "Siap diunduh"
+        FAILED = "failed", "Gagal"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=10)
+    scope = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to="ekspor/", max_length=200, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    missing_photos = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "ekspor latar belakang"
+        verbose_name_plural = "ekspor latar belakang"
+        ordering = ["-created_at"]
 
 
 class ExportLog(models.Model):
@@ -179,6 +331,8 @@ class ExportLog(models.Model):
     scope = models.CharField(max_length=20)
     count = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=20, default="web")
+    # The NIPs an "export selected" contained (an export of a whole batch names the batch).
+    nips = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "log ekspor"

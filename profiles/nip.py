@@ -26,6 +26,14 @@ def normalize_nip(raw):
     return "".join(str(raw if raw is not None else "").split())
 
 
+def format_nip(nip):
+    """`19930121 202012 1 001`: birth date, TMT, gender, serial, as people read a NIP."""
+    nip = normalize_nip(nip)
+    if not _is_18_digits(nip):
+        return nip
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+
+
 def _is_18_digits(nip):
     return len(nip) == 18 and nip.isascii() and nip.isdigit()
 

@@ -59,6 +59,36 @@ class StaleData(ReviewError):
         )
 
 
+# What the participant, an admin or a roster import changed revokes, the same way.
+APPROVAL_FIELDS = ["status", "confirmed_at", "confirmed_version", "confirmed_photo",
+                   "verified_by", "verified_at"]
+
+
+def revoke_approval(participant, *, by_participant):
+    """The status rule: any change to the data or the photo, by anyone, cancels the
+    confirmation and the verification, which covered the record as it was.
+
+    Sets the fields on the instance (the caller saves APPROVAL_FIELDS) and returns what
+    was revoked: "verified", "confirmed" or None. The status then says who acts next:
+    "diperbarui" after the participant's change (a revision answered included); a
+    change by staff or a roster leaves "belum diperbarui" and "perlu revisi" as they
+    are, since the participant still has to act.
+    """
+    revoked = None
+    if participant.status == Status.TERVERIFIKASI or participant.verified_at:
+        revoked = "verified"
+    elif participant.confirmed_at:
+        revoked = "confirmed"
+    participant.confirmed_at = None
+    participant.confirmed_version = None
+    participant.confirmed_photo = None
+    participant.verified_by = None
+    participant.verified_at = None
+    if by_participant or participant.status not in (Status.BELUM_DIPERBARUI, Status.PERLU_REVISI):
+        participant.status = Status.DIPERBARUI
+    return revoked
+
+
 def data_complete_q():
     """All twelve fields filled: the query twin of missing_items (tests hold them together)."""
     q = Q()

@@ -28,7 +28,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from profiles.birth import format_birth_date
-from profiles.models import Batch, Participant, Status, User
+from profiles import review
+from profiles.models import Batch, Participant, User
 from profiles.nip import normalize_nip, parse_nip
 from profiles.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, LABELS
 from profiles.record import clean_record
@@ -469,16 +470,11 @@ REVOKED = (
 
 
 def _revoke_confirmation(participant, result):
-    if participant.status in (Status.DIKONFIRMASI, Status.TERVERIFIKASI):
-        participant.status = Status.DIPERBARUI
-        participant.confirmed_at = None
-        participant.verified_by = None
-        participant.verified_at = None
+    if review.revoke_approval(participant, by_participant=False):
         result.add_warning("status", ValidationError(REVOKED, code="confirmation_revoked"))
 
 
-UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", "status", "confirmed_at",
-                 "verified_by", "verified_at"]
+UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", *review.APPROVAL_FIELDS]
 
 
 def _apply(results, *, batch, by, now, reason):

@@ -12,7 +12,9 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from profiles.models import Participant, Photo, Status, User
+from profiles import review
+from profiles.fields import DATA_COLUMNS
+from profiles.models import Participant, Photo, User
 from profiles.photos import check_photo, sanitize_jpeg
 
 class EditConflict(Exception):
@@ -40,22 +42,17 @@ def save_participant_data(participant, values, *, expected_version, by, reason="
         if not bumped:
             raise EditConflict
         fresh = Participant.objects.select_related("batch").get(pk=participant.pk)
+        data_changed = False
         for field, value in values.items():
+            if field in DATA_COLUMNS and getattr(fresh, field) != value:
+                data_changed = True
             setattr(fresh, field, value)
-        if by is not None and not by.is_staff:
-            mark_updated_by_participant(fresh)
+        if data_changed:
+            fresh.revoked = review.revoke_approval(fresh, by_participant=is_participant(by))
         fresh._history_user = by
         fresh._change_reason = reason or ("Update Profil" if by and not by.is_staff else "Admin")
         fresh.save()
     return fresh
-
-
-def mark_updated_by_participant(participant):
-    """A participant's change needs a new confirmation and a new verification."""
-    participant.status = Status.DIPERBARUI
-    participant.confirmed_at = None
-    participant.verified_by = None
-    participant.verified_at = None
 
 
 def accept_photo(participant, data, *, by, now=None, check_deadline=True):
@@ -88,8 +85,10 @@ def accept_photo(participant, data, *, by, now=None, check_deadline=True):
             photo.save()
             fresh = Participant.objects.select_for_update().get(pk=participant.pk)
             fresh.photo = photo
-            if by is not None and not by.is_staff:
-                mark_updated_by_participant(fresh)
+            # A new photo version makes the record what nobody has confirmed yet. The
+            # version stays: a data edit open in another tab must not conflict; the
+            # confirmation names the photo it covers instead.
+            fresh.revoked = review.revoke_approval(fresh, by_participant=is_participant(by))
             fresh._history_user = by
             fresh._change_reason = "Upload Photo"
             # Only the photo and status columns: a data edit open in another
@@ -102,7 +101,11 @@ def accept_photo(participant, data, *, by, now=None, check_deadline=True):
     return report, photo
 
 
-PHOTO_FIELDS = ["photo", "status", "confirmed_at", "verified_by", "verified_at", "updated_at"]
+PHOTO_FIELDS = ["photo", *review.APPROVAL_FIELDS, "updated_at"]
+
+
+def is_participant(user):
+    return user is not None and not user.is_staff
 
 
 def create_participant(nip, batch, values, *, by=None):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the few Debian packages the project needs, only when missing.
+#   runtime: libmagic (python-magic), GL and GLib (mediapipe's OpenCV), Pango (WeasyPrint)
+#   browser: Debian's Chromium for the Playwright tests
 set -euo pipefail
 
-need_libmagic() { ! ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; }
-need_chromium() { [ ! -x /usr/bin/chromium ]; }
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 
 apt_install() {
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
@@ -15,8 +16,19 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+missing=()
 case "${1:-}" in
-  libmagic) if need_libmagic; then apt_install libmagic1; fi ;;
-  chromium) if need_chromium; then apt_install chromium fonts-dejavu-core; fi ;;
-  *) echo "usage: $0 libmagic|chromium" >&2; exit 2 ;;
+  runtime)
+    has_lib 'libmagic\.so\.1' || missing+=(libmagic1)
+    has_lib 'libGL\.so\.1' || missing+=(libgl1)
+    has_lib 'libglib-2\.0\.so\.0' || missing+=(libglib2.0-0)
+    has_lib 'libpango-1\.0\.so\.0' || missing+=(libpango-1.0-0)
+    has_lib 'libpangoft2-1\.0\.so\.0' || missing+=(libpangoft2-1.0-0)
+    ;;
+  browser)
+    [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+    command -v npm >/dev/null || missing+=(npm)
+    ;;
+  *) echo "usage: $0 runtime|browser" >&2; exit 2 ;;
 esac
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "profiles",
 ]
 
@@ -225,6 +227,36 @@ PARTICIPANT_MAX_AGE = envint("PARTICIPANT_MAX_AGE", 60)
 # Thresholds of the photo checks; see profiles/photos/config.py for the meaning
 # and origin of each. Any key given here overrides the default.
 PHOTO_CHECKS = {}
+
+# Background work (photo fixing, e-mail, big exports): Django's task API through the
+# django-tasks backport, queued in the database. `manage.py db_worker` runs the jobs;
+# on PostgreSQL any number of workers share the queue (rows are claimed with
+# SELECT ... FOR UPDATE SKIP LOCKED), SQLite serves one machine.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# A queued job no worker has picked up after this many seconds is reported to the
+# participant, who can try again.
+TASK_PICKUP_TIMEOUT = envint("TASK_PICKUP_TIMEOUT", 60)
+
+# Mail: SMTP when EMAIL_HOST is set, otherwise printed on the console (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Smartbangkom <noreply@smartbangkom.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails (reminders, revision requests, password reset) point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -45,8 +45,14 @@ PARTICIPANTS = [
 class Command(BaseCommand):
     help = "Memuat data demo: dua angkatan, beberapa peserta, dan satu admin. Aman dijalankan berulang."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="alamat server, untuk daftar login yang dicetak"
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, url, **options):
+        url = url.rstrip("/") + "/"
         now = timezone.now()
         open_batch, _ = Batch.objects.get_or_create(
             name=OPEN_BATCH, defaults={"deadline": timezone.localtime(now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0)}
@@ -62,10 +68,10 @@ class Command(BaseCommand):
             User.objects.create_superuser(ADMIN_USERNAME, "admin@lan.go.id", ADMIN_PASSWORD)
 
         self.stdout.write("")
-        self.stdout.write("Login demo (http://127.0.0.1:8000/):")
+        self.stdout.write(f"Login demo ({url}):")
         for batch_name, nip, _ in PARTICIPANTS:
             user = User.objects.get(username=nip)
             password = "NIP (masuk pertama)" if not user.has_usable_password() else "kata sandi yang sudah Anda buat"
             self.stdout.write(f"  Peserta  {nip}  kata sandi: {password}  [{batch_name}]")
-        self.stdout.write(f"  Admin    {ADMIN_USERNAME}  kata sandi: {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
+        self.stdout.write(f"  Admin    {ADMIN_USERNAME}  kata sandi: {ADMIN_PASSWORD}  ({url}admin/)")
         self.stdout.write("")

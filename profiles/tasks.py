@@ -1,0 +1,15 @@
+"""Background jobs (Django's task API via django-tasks, database queue).
+
+Each task is a thin wrapper around a service, so a command or a test can run the
+same work in-process. Arguments are primary keys: a job reads the current state
+from the database when it runs.
+"""
+
+from django_tasks import task
+
+from profiles import mail
+
+
+@task()
+def send_mail_task(log_id):
+    mail.deliver(log_id)
