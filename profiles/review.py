@@ -175,11 +175,29 @@ def confirm(participant, *, by, expected_version=None, now=None):
         return _save(fresh, ["status", "confirmed_at", "confirmation_code"], by=by, reason="Konfirmasi peserta")
 
 
-def verify(participant, *, by, now=None):
-    """An admin checked data and photo against the SK CPNS."""
+# "Not bound": callers that predate the binding (the bulk admin action) pass nothing.
+UNBOUND = object()
+
+
+def _photo_ref(participant):
+    return str(participant.photo.uuid) if participant.photo_id else None
+
+
+def verify(participant, *, by, expected_version=None, expected_photo=UNBOUND, now=None):
+    """An admin checked data and photo against the SK CPNS.
+
+    `expected_version` and `expected_photo` (the photo's uuid, None when none was shown)
+    bind the verification to what the admin saw; a mismatch raises StaleData.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         fresh = _locked(participant)
+        if expected_version is not None and fresh.version != expected_version:
+            raise StaleData
+        if expected_photo is not UNBOUND:
+            shown = str(expected_photo) if expected_photo else None
+            if shown != _photo_ref(fresh):
+                raise StaleData
         missing = missing_items(fresh)
         if missing:
             raise NotComplete(missing)

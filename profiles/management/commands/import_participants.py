@@ -3,7 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles import roster
+from django.db import transaction
+
+from profiles import batches, roster
 from profiles.fields import LABELS
 from profiles.models import Batch
 
@@ -24,7 +26,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="file roster .csv atau .xlsx")
-        parser.add_argument("--batch", required=True, help="nama angkatan (harus sudah ada)")
+        parser.add_argument("--batch", required=True, help="nama angkatan")
+        parser.add_argument(
+            "--create-batch", action="store_true",
+            help="buat angkatan bila belum ada (perlu --deadline)",
+        )
+        parser.add_argument("--deadline", help="tenggat angkatan baru, misalnya \"2026-12-16 23:59\" (WIB)")
         parser.add_argument("--dry-run", action="store_true", help="periksa dan laporkan tanpa menyimpan")
         parser.add_argument("--json", action="store_true", help="satu objek JSON per baris (JSON Lines)")
 
@@ -34,12 +41,22 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"File {path} tidak dapat dibaca: {error.strerror}.") from None
-        batch = find_batch(options["batch"])
         reason = "Impor roster (perintah)" + (" — uji" if options["dry_run"] else "")
-        try:
-            report = roster.import_roster(data, path.name, batch=batch, dry_run=options["dry_run"], reason=reason)
-        except roster.RosterError as error:
-            raise CommandError(str(error)) from None
+        with transaction.atomic():
+            batch, created = self._batch(options)
+            try:
+                report = roster.import_roster(data, path.name, batch=batch, dry_run=options["dry_run"], reason=reason)
+            except roster.RosterError as error:
+                raise CommandError(str(error)) from None
+            if created and options["dry_run"]:
+                # A dry run leaves nothing behind, the new batch included.
+                transaction.set_rollback(True)
+        if created:
+            verb = "akan dibuat" if options["dry_run"] else "dibuat"
+            # With --json, stdout carries only JSON Lines.
+            (self.stderr if options["json"] else self.stdout).write(
+                f"Angkatan “{batch.name}” {verb}, tenggat {batches.format_deadline_wib(batch.deadline)}."
+            )
 
         if options["json"]:
             for row in report.rows:
@@ -58,6 +75,21 @@ class Command(BaseCommand):
         summary = ", ".join(f"{counts[s]} {roster.STATUS_LABELS[s].lower()}" for s in roster.STATUSES)
         prefix = "Uji (tidak disimpan)" if report.dry_run else "Selesai"
         self.stdout.write(f"{prefix}: {len(report.rows)} baris — {summary}.")
+
+    def _batch(self, options):
+        name = options["batch"]
+        if options["deadline"] and not options["create_batch"]:
+            raise CommandError("--deadline hanya dipakai bersama --create-batch.")
+        if not options["create_batch"] or Batch.objects.filter(name=name).exists():
+            return find_batch(name), False
+        if not options["deadline"]:
+            raise CommandError(
+                f"Angkatan “{name}” belum ada. Beri tenggatnya: --create-batch --deadline \"2026-12-16 23:59\"."
+            )
+        try:
+            return batches.create_batch(name, options["deadline"]), True
+        except batches.BatchError as error:
+            raise CommandError(str(error)) from None
 
     def _file_notes(self, report):
         if report.roster.ignored:
