@@ -2,6 +2,7 @@
 
 import tempfile
 import uuid
+from urllib.parse import urlencode
 from datetime import timedelta
 from functools import wraps
 
@@ -14,15 +15,17 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from profiles import exports, roster
+from profiles import export_jobs, exports, roster
+from profiles.desk import photo_filter_q
 from profiles.contact import format_no_telp
 from profiles.fields import FIELDS, LABELS
-from profiles.models import Batch, Participant, Status
+from profiles.models import Batch, ExportJob, Participant, Status
 from profiles.review import complete_q, data_complete_q, validated_q
 
 
@@ -68,15 +71,52 @@ def count_filters(now):
         "revision": Q(status=Status.PERLU_REVISI),
         "verified": Q(status=Status.TERVERIFIKASI),
         "validated": validated_q(now),
+        # Flags: what a percentage alone would hide.
+        "no_photo": Q(photo__isnull=True),
+        "validated_no_photo": validated_q(now) & Q(photo__isnull=True),
+        "photo_warnings": photo_filter_q("catatan"),
+        "auto_fixed": photo_filter_q("otomatis"),
     }
+
+
+# The bars of the overview, each with where it leads (the filtered list or the desk queue).
+BARS = [
+    ("data_complete", "Data lengkap", "admin", {"lengkap": "ya"}),
+    ("photo", "Foto ada", "admin", {"foto": "ya"}),
+    ("confirmed", "Sudah konfirmasi", "desk", {}),
+    ("verified", "Terverifikasi", "admin", {"status__exact": Status.TERVERIFIKASI}),
+    ("revision", "Revisi tertunda", "desk", {"status": Status.PERLU_REVISI}),
+]
+FLAGS = [
+    ("validated_no_photo", "Tervalidasi tanpa foto", "admin", {"tervalidasi": "ya", "foto": "tidak"}),
+    ("photo_warnings", "Foto dengan catatan", "desk", {"status": "semua", "foto": "catatan"}),
+    ("auto_fixed", "Foto diperbaiki otomatis", "desk", {"status": "semua", "foto": "otomatis"}),
+]
+
+
+def link_for(batch, target, params):
+    if target == "desk":
+        return reverse("desk_queue", args=[batch.pk]) + ("?" + urlencode(params) if params else "")
+    return reverse("admin:profiles_participant_changelist") + "?" + urlencode({"batch__id__exact": batch.pk, **params})
+
+
+def bars_for(batch, counts, items):
+    total = counts.get("total", 0)
+    return [
+        {"name": name, "label": label, "count": counts.get(name, 0),
+         "percent": round(100 * counts.get(name, 0) / total) if total else 0,
+         "url": link_for(batch, target, params)}
+        for name, label, target, params in items
+    ]
 
 
 def batch_counts(now, batch=None):
     """{batch id: {"total": n, "<count>": n, ...}}, aggregated by the database in one query."""
     queryset = Participant.objects.all() if batch is None else Participant.objects.filter(batch=batch)
-    annotations = {name: Count("pk", filter=q) for name, q in count_filters(now).items()}
-    grouped = queryset.order_by().values("batch").annotate(total=Count("pk"), **annotations)
-    return {row.pop("batch"): row for row in grouped}
+    # Prefixed: an annotation named like a field ("photo") would shadow it in the other filters.
+    annotations = {f"n_{name}": Count("pk", filter=q) for name, q in count_filters(now).items()}
+    grouped = queryset.order_by().values("batch").annotate(n_total=Count("pk"), **annotations)
+    return {row.pop("batch"): {key[2:]: value for key, value in row.items()} for row in grouped}
 
 
 def with_percentages(counts):
@@ -105,6 +145,27 @@ def unfinished(batch):
     )
 
 
+# The unfinished list's sort keys (`?urut=nama`, `?urut=-nama`).
+SORTS = {
+    "nip": ["nip"],
+    "nama": ["nama", "nip"],
+    "instansi": ["asal_instansi", "nama", "nip"],
+    "status": ["status", "nama", "nip"],
+}
+
+
+def sorted_unfinished(batch, sort):
+    columns = SORTS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        columns = [f"-{column}" for column in columns]
+    return unfinished(batch).order_by(*columns)
+
+
+def sort_links(current):
+    """For each column: the querystring that sorts by it (reversing when already sorted so)."""
+    return {key: f"?urut={'-' if current == key else ''}{key}" for key in SORTS}
+
+
 def still_to_do(participant):
     todo = []
     if not participant.has_signed_in:
@@ -126,7 +187,9 @@ def dashboard(request):
     counts = batch_counts(now)
     batches = [
         {"batch": batch, "total": counts.get(batch.pk, {}).get("total", 0),
-         "counts": with_percentages(counts.get(batch.pk, {}))}
+         "counts": with_percentages(counts.get(batch.pk, {})),
+         "bars": bars_for(batch, counts.get(batch.pk, {}), BARS),
+         "flags": bars_for(batch, counts.get(batch.pk, {}), FLAGS)}
         for batch in Batch.objects.all()
     ]
     return render(
@@ -142,7 +205,10 @@ def dashboard_batch(request, batch_id):
     batch = get_object_or_404(Batch, pk=batch_id)
     now = timezone.now()
     counts = batch_counts(now, batch).get(batch.pk, {"total": 0})
-    page = Paginator(unfinished(batch), 100).get_page(request.GET.get("page"))
+    sort = request.GET.get("urut", "")
+    if sort.lstrip("-") not in SORTS:
+        sort = "instansi"
+    page = Paginator(sorted_unfinished(batch, sort), 100).get_page(request.GET.get("page"))
     for participant in page:
         participant.todo = still_to_do(participant)
     return render(
@@ -155,6 +221,10 @@ def dashboard_batch(request, batch_id):
             "counts": with_percentages(counts),
             "page": page,
             "past_deadline": batch.is_past_deadline(now),
+            "bars": bars_for(batch, counts, BARS),
+            "flags": bars_for(batch, counts, FLAGS),
+            "sort": sort,
+            "sort_links": sort_links(sort),
         },
     )
 
@@ -221,16 +291,63 @@ def export(request):
         now = timezone.now()
         batch, fmt = form.cleaned_data["batch"], form.cleaned_data["format"]
         scope = exports.SCOPE_ALL if form.cleaned_data["all"] else exports.SCOPE_VALIDATED
+        if fmt == "zip":
+            # Thousands of photos would outlast the request: a background job builds it.
+            job = export_jobs.start(user=request.user, batch=batch, scope=scope)
+            return redirect("export_job", job.uuid)
         queryset = exports.export_queryset(batch=batch, scope=scope, now=now)
-        exports.log_export(user=request.user, batch=batch, fmt=fmt, scope=scope, count=queryset.count(), source="web")
+        count = queryset.count()
+        exports.log_export(user=request.user, batch=batch, fmt=fmt, scope=scope, count=count, source="web")
+        without_photo = queryset.filter(photo__isnull=True).count()
+        if without_photo:
+            messages.warning(request, f"Ekspor {batch.name}: {count} data, {without_photo} di antaranya tanpa foto.")
         return download(queryset, fmt, exports.filename_for(batch, fmt, now), now)
-    counts = batch_counts(timezone.now())
-    batches = [(b, counts.get(b.pk, {}).get("validated", 0), counts.get(b.pk, {}).get("total", 0)) for b in Batch.objects.all()]
+    now = timezone.now()
+    counts = batch_counts(now)
+    batches = [
+        {"batch": b, **{key: counts.get(b.pk, {}).get(key, 0) for key in ("validated", "validated_no_photo", "total", "no_photo")}}
+        for b in Batch.objects.all()
+    ]
+    jobs = ExportJob.objects.filter(requested_by=request.user).select_related("batch")[:5]
     return render(
         request,
         "staff/export.html",
-        {**admin_context(request, "Ekspor data sertifikat"), "form": form, "batches": batches},
+        {**admin_context(request, "Ekspor data sertifikat"), "form": form, "batches": batches, "jobs": jobs},
     )
+
+
+def _job_for(request, job_uuid):
+    job = get_object_or_404(ExportJob.objects.select_related("batch", "requested_by"), uuid=job_uuid)
+    # Another staff member's export is theirs: the same answer as for one that does not exist.
+    if job.requested_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    return job
+
+
+@staff_permission_required("profiles.export_certificates")
+@require_http_methods(["GET"])
+def export_job(request, job_uuid):
+    job = _job_for(request, job_uuid)
+    return render(
+        request,
+        "staff/export_job.html",
+        {**admin_context(request, "Ekspor ZIP"), "job": job, "missing_count": len(job.missing_photos),
+         "refresh": job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING)},
+    )
+
+
+@staff_permission_required("profiles.export_certificates")
+@require_http_methods(["GET"])
+def export_job_download(request, job_uuid):
+    job = _job_for(request, job_uuid)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = job.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES[job.format])
 
 
 # Roster import (reached from the participant admin) -------------------------------------

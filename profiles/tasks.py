@@ -13,3 +13,10 @@ from profiles import mail
 @task()
 def send_mail_task(log_id):
     mail.deliver(log_id)
+
+
+@task()
+def build_export_task(job_id):
+    from profiles import export_jobs
+
+    export_jobs.build(job_id)

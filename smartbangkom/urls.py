@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import staff_views, views
+from profiles import desk_views, staff_views, views
 from profiles.forms import SignInForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
@@ -34,5 +34,12 @@ urlpatterns = [
         name="dashboard_unfinished_csv",
     ),
     path("staf/ekspor/", staff_views.export, name="export"),
+    path("staf/ekspor/<uuid:job_uuid>/", staff_views.export_job, name="export_job"),
+    path("staf/ekspor/<uuid:job_uuid>/unduh/", staff_views.export_job_download, name="export_job_download"),
+    path("staf/verifikasi/", desk_views.start, name="desk"),
+    path("staf/verifikasi/<int:batch_id>/", desk_views.queue, name="desk_queue"),
+    path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk_views.record, name="desk_record"),
+    path("staf/verifikasi/<int:batch_id>/<int:user_id>/verifikasi/", desk_views.verify, name="desk_verify"),
+    path("staf/verifikasi/<int:batch_id>/<int:user_id>/revisi/", desk_views.revision, name="desk_revision"),
     path("admin/", admin.site.urls),
 ]
