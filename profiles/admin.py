@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from profiles import exports, review, staff_views
+from profiles import accounts, exports, notifications, review, staff_views
+from profiles.desk import WARNING_WORDS, warning_words
 from profiles.birth import format_birth_date
 from profiles.fields import DATA_COLUMNS
-from profiles.models import Batch, ExportLog, Participant, Photo, User
+from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, Status, User
 from profiles.record import clean_record
 from profiles.services import EditConflict, save_participant_data
 
@@ -31,8 +32,15 @@ admin.site.register(User, UserAdmin)
 
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
-    list_display = ["name", "deadline"]
+    list_display = ["name", "deadline", "participant_count"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_participants=Count("participants"))
+
+    @admin.display(description="peserta", ordering="n_participants")
+    def participant_count(self, obj):
+        return obj.n_participants
 
 
 class ParticipantAdminForm(forms.ModelForm):
@@ -110,6 +118,21 @@ class PhotoWarningsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DataCompleteFilter(admin.SimpleListFilter):
+    title = "kelengkapan data"
+    parameter_name = "lengkap"
+
+    def lookups(self, request, model_admin):
+        return [("ya", "Data lengkap"), ("tidak", "Data belum lengkap")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ya":
+            return queryset.filter(review.data_complete_q())
+        if self.value() == "tidak":
+            return queryset.exclude(review.data_complete_q())
+        return queryset
+
+
 class ValidatedFilter(admin.SimpleListFilter):
     title = "tervalidasi untuk sertifikat"
     parameter_name = "tervalidasi"
@@ -145,24 +168,24 @@ def _check_rows(report):
     rows = []
     for check in report.get("checks", []):
         state = "OK" if check.get("ok") else ("Gagal" if check.get("severity") == "error" else "Catatan")
-        rows.append((state, check.get("code", ""), check.get("value", ""), check.get("message", "")))
+        code = check.get("code", "")
+        rows.append((state, WARNING_WORDS.get(code, code), check.get("value", ""), check.get("message", "")))
     return rows
 
 
 @admin.register(Participant)
 class ParticipantAdmin(SimpleHistoryAdmin):
     form = ParticipantAdminForm
-    list_display = [
-        "thumbnail", "nip", "nama", "batch", "status", "photo_warning_list", "asal_instansi", "updated_at",
-    ]
-    list_display_links = ["nip", "nama"]
-    list_filter = ["batch", "status", HasPhotoFilter, PhotoWarningsFilter, ValidatedFilter]
+    # Fits 1,366 px: few columns, names on one line, the status as a badge (static/css/admin.css).
+    list_display = ["thumbnail", "nip", "nama_line", "batch", "status_badge", "photo_warning_list", "changed"]
+    list_display_links = ["nip", "nama_line"]
+    list_filter = ["batch", "status", HasPhotoFilter, PhotoWarningsFilter, DataCompleteFilter, ValidatedFilter]
     search_fields = ["nip", "nama"]
     list_select_related = ["batch"]
     list_per_page = 50
     readonly_fields = [
         "nip_display", "status", "confirmed_at", "confirmation_code", "verified_by", "verified_at",
-        "photo_preview", "photo_report",
+        "photo_preview", "photo_report", "mail_log",
     ]
     raw_id_fields = ["user"]
     fieldsets = [
@@ -171,8 +194,12 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         ("Data peserta", {"fields": DATA_FIELDS}),
         ("Tenggat dan revisi", {"fields": ["reopened_until", "revision_note"]}),
         ("Konfirmasi dan verifikasi", {"fields": ["confirmed_at", "confirmation_code", "verified_by", "verified_at"]}),
+        ("Email ke peserta", {"fields": ["mail_log"]}),
     ]
-    actions = ["verify_selected", "request_revision", "export_selected"]
+    actions = ["verify_selected", "request_revision", "send_reminders", "reset_to_nip", "export_selected"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
         # The list needs two photo columns, not a query (or the full report) per row.
@@ -194,11 +221,40 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             obj.nip,
         )
 
+    @admin.display(description="Nama", ordering="nama")
+    def nama_line(self, obj):
+        return format_html('<span class="one-line" title="{}">{}</span>', obj.nama, obj.nama or "—")
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="badge badge-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description="Diperbarui", ordering="updated_at")
+    def changed(self, obj):
+        return timezone.localtime(obj.updated_at).strftime("%d-%m %H.%M")
+
     @admin.display(description="Catatan foto")
     def photo_warning_list(self, obj):
-        warnings = obj.photo_warnings or []
-        return ", ".join(warnings) if warnings else "—"
+        words = warning_words(obj.photo_warnings)
+        return ", ".join(words) if words else "—"
 
+    @admin.display(description="Email terkirim")
+    def mail_log(self, obj):
+        logs = MailLog.objects.filter(participant=obj).order_by("-created_at")[:20]
+        if not logs:
+            return "Belum ada email ke peserta ini."
+        return format_html(
+            '<table class="mail-log"><thead><tr><th>Waktu</th><th>Jenis</th><th>Kepada</th><th>Hasil</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+                (timezone.localtime(log.sent_at or log.created_at).strftime("%d-%m-%Y %H.%M WIB"),
+                 MAIL_KINDS.get(log.kind, log.kind), log.to,
+                 log.get_outcome_display() + (f" ({log.error[:80]})" if log.error else ""))
+                for log in logs
+            )),
+        )
+
+    # The photo pages' engineer extends this field (auto-fixed badge, link to the original).
     @admin.display(description="Foto")
     def photo_preview(self, obj):
         if obj.photo_id is None:
@@ -339,6 +395,37 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             },
         )
 
+    @admin.action(description="Kirim pengingat email ke yang belum selesai", permissions=["change"])
+    def send_reminders(self, request, queryset):
+        totals = {"queued": 0, "already": 0, "without": 0, "over": 0}
+        for batch in Batch.objects.filter(pk__in=queryset.values("batch")):
+            run = notifications.send_reminders(batch, by=request.user, queryset=queryset)
+            totals["queued"] += run.queued + run.sent
+            totals["already"] += run.already_today
+            totals["without"] += run.without_email
+            totals["over"] += run.over_limit
+        self.message_user(
+            request,
+            f"{totals['queued']} pengingat masuk antrean kirim; {totals['already']} sudah diingatkan hari ini; "
+            f"{totals['without']} tanpa email. Yang sudah konfirmasi atau terverifikasi tidak diingatkan.",
+            messages.SUCCESS,
+        )
+        if totals["over"]:
+            self.message_user(request, f"{totals['over']} melebihi batas sekali kirim; ulangi nanti.", messages.WARNING)
+
+    @admin.action(description="Reset ke NIP (lupa kata sandi)", permissions=["change"])
+    def reset_to_nip(self, request, queryset):
+        count = ended = 0
+        for participant in queryset.select_related("user"):
+            ended += accounts.reset_to_nip(participant, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            f"{count} peserta dapat masuk lagi dengan NIP sebagai kata sandi, lalu memilih kata sandi baru; "
+            f"{ended} sesi yang masih masuk diakhiri.",
+            messages.SUCCESS,
+        )
+
     @admin.action(description="Ekspor peserta terpilih (CSV)", permissions=["export"])
     def export_selected(self, request, queryset):
         now = timezone.now()
@@ -380,11 +467,40 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         return self._revision_page(request, [participant], form, action=False)
 
 
+MAIL_KINDS = {"reminder": "Pengingat", "revision_request": "Permintaan revisi"}
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["participant", "uploaded_at", "width", "height", "size", "warnings"]
-    readonly_fields = [f.name for f in Photo._meta.fields]
+    list_display = ["owner", "uploaded", "dimensions", "size_kb", "auto_fixed", "warning_words"]
+    list_filter = ["auto_fixed"]
+    fields = ["owner", "uploaded", "uploader", "dimensions", "size_kb", "warning_words", "auto_fixed"]
+    readonly_fields = fields
     search_fields = ["participant__nip", "participant__nama"]
+
+    @admin.display(description="peserta", ordering="participant__nama")
+    def owner(self, obj):
+        return str(obj.participant)
+
+    @admin.display(description="diunggah", ordering="uploaded_at")
+    def uploaded(self, obj):
+        return timezone.localtime(obj.uploaded_at).strftime("%d-%m-%Y %H.%M WIB")
+
+    @admin.display(description="diunggah oleh")
+    def uploader(self, obj):
+        return obj.uploaded_by.get_username() if obj.uploaded_by else "—"
+
+    @admin.display(description="ukuran (px)")
+    def dimensions(self, obj):
+        return f"{obj.width}×{obj.height}"
+
+    @admin.display(description="ukuran file", ordering="size")
+    def size_kb(self, obj):
+        return f"{round(obj.size / 1024)} KB"
+
+    @admin.display(description="catatan pemeriksaan")
+    def warning_words(self, obj):
+        return ", ".join(warning_words(obj.warnings)) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class ProfilesConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'profiles'
+    verbose_name = "Peserta Latsar"

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from profiles import export_jobs, exports, roster
 from profiles.desk import photo_filter_q
 from profiles.contact import format_no_telp
-from profiles.fields import FIELDS, LABELS
+from profiles.fields import BIRTH_PARTS, FIELDS, LABELS
 from profiles.models import Batch, ExportJob, Participant, Status
 from profiles.review import complete_q, data_complete_q, validated_q
 
@@ -378,6 +378,20 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
+def field_label(name):
+    """The label staff know from the roster's headers, not the code's key."""
+    if name in LABELS:
+        return LABELS[name]
+    if name in BIRTH_PARTS:
+        return BIRTH_PARTS[name][0]
+    return name.replace("_", " ").capitalize()
+
+
+def _labelled(row, status_label):
+    relabel = lambda problems: {field_label(name): messages for name, messages in (problems or {}).items()}  # noqa: E731
+    return {**row, "label": status_label, "errors": relabel(row.get("errors")), "warnings": relabel(row.get("warnings"))}
+
+
 def report_context(report, limit=1000):
     """Rows with something to say first; the full per-row report would be too long to show."""
     noteworthy = [r for r in report.rows if r.errors or r.warnings or r.status in (roster.CONFLICT, roster.ERROR)]
@@ -385,7 +399,7 @@ def report_context(report, limit=1000):
     return {
         "report": report,
         "counts": [(roster.STATUS_LABELS[s], s, n) for s, n in report.counts.items()],
-        "shown_rows": [{**r.as_json(), "label": roster.STATUS_LABELS[r.status]} for r in noteworthy[:limit]],
+        "shown_rows": [_labelled(r.as_json(), roster.STATUS_LABELS[r.status]) for r in noteworthy[:limit]],
         "hidden_rows": max(0, len(noteworthy) - limit),
         "quiet_rows": quiet,
         "missing_columns": [LABELS[name] for name in report.roster.missing],
