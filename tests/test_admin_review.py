@@ -44,11 +44,11 @@ def nips_listed(response):
     return {obj.nip for obj in response.context["cl"].result_list}
 
 
-def test_the_list_shows_thumbnail_status_warnings_batch_and_instansi(staff_client, complete_alice, bob):
+def test_the_list_shows_thumbnail_status_warnings_in_words_and_batch(staff_client, complete_alice, bob):
     body = staff_client.get(CHANGELIST).content.decode()
     assert reverse("photo", args=[complete_alice.photo.uuid]) in body
-    assert "shirt_not_white" in body
-    assert "Belum diperbarui" in body and "Latsar Uji" in body and "Kementerian Keuangan" in body
+    assert "Kemeja tidak putih" in body and ">shirt_not_white<" not in body
+    assert "Belum diperbarui" in body and "Latsar Uji" in body
 
 
 def test_the_list_needs_no_query_per_row(staff_client, batch):
