@@ -8,6 +8,11 @@ from dataclasses import dataclass, fields, replace
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Shared by the checks (PhotoConfig) and the fixer (FixConfig): one rule, one number.
+EYE_BLINK_MAX = 0.15
+MOUTH_GAP_MAX = 0.2
+ROLL_MAX = 8.0
+
 
 @dataclass(frozen=True)
 class PhotoConfig:
@@ -70,25 +75,27 @@ class PhotoConfig:
     grey_max_saturation: float = 0.2
     white_min_value: float = 0.85
 
-    # Face detection (OpenCV Haar cascade shipped in the opencv-python 4.x wheel) on the
-    # reduced image, in its top `face_search_height` (a face lower down is no head-to-chest
-    # photo). Faces narrower than `face_min_size` of the width are not looked for, and
-    # those up to 0.2 are found only about half the time (a half-body shot may give
-    # face_missing rather than head_too_small); faces wider than `face_split` are looked
-    # for first (face.detect_faces says why); a second face counts when at least
-    # `face_second_min` of the largest. With a scale step of 1.25 detection costs about a
-    # fifth of a full decode of a 1 MB photo; on the test portrait (1,200 to 472 px wide,
-    # faces 0.25–0.8 of the width, off centre, two people, quality 60–95, red, blue and
-    # white backgrounds) it finds every face, and none on a plain card.
-    face_cascade: str = "haarcascade_frontalface_alt2.xml"
-    eye_cascade: str = "haarcascade_eye.xml"
-    face_scale_factor: float = 1.25
-    face_min_neighbors: int = 3
-    face_min_size: float = 0.15
-    face_split: float = 0.33
-    face_search_height: float = 0.75
+    # Faces are found by MediaPipe's Face Landmarker (landmarks.py) on a second reduced
+    # image, its shorter side about `landmark_side` (1200×1800 decodes at 1/4 scale to
+    # 300×450): in a head-to-chest photo the face is then ~130 px wide. At 150 px (the
+    # analysis image) the portrait's face is only 30–70 px and open eyes start to score
+    # as blinking (0.1–0.25 measured at 20–30 px of face width). A second face counts
+    # when at least `face_second_min` of the widest.
+    landmark_side: int = 300
     face_second_min: float = 0.5
-    # Rule 8, head to chest. The detector's face box (about brow to mouth) as a share of
+    # Rule 4, eyes open: MediaPipe's eyeBlinkLeft/Right blendshape scores. Measured on
+    # these machines (LIBRARIES.md) a score above ~0.12–0.15 separates closed eyes from
+    # open ones, glasses included; the open-eyed test portraits score 0.02–0.08.
+    eye_blink_max: float = EYE_BLINK_MAX
+    # Rule 4, mouth closed: the inner-lip gap over the eye-to-chin distance, the measure
+    # of OFIQ (BSI's ISO/IEC 29794-5 reference), whose MouthOpen sigmoid is centred at
+    # 0.2. A smile showing the teeth measures ~0.08 (the astronaut portrait).
+    mouth_gap_max: float = MOUTH_GAP_MAX
+    # Rule 4, looking straight ahead: ISO/IEC 19794-5 allows a head roll of ±8°, measured
+    # on the eye line.
+    roll_max: float = ROLL_MAX
+    # Rule 8, head to chest. The face box (landmarks.Face.box, made like the Haar
+    # cascade's box the numbers below were measured with: about brow to mouth) as a share of
     # the photo width. In the test portrait crown to chin is 1.75 box widths, so at 4:6 a
     # box of share w is a head of 1.17·w of the height. The framing accepted without a
     # note, box 0.35–0.55 (HivisionIDPhotos' crops: about 0.5), is a head of 0.4–0.65 of
