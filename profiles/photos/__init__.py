@@ -54,7 +54,8 @@ Warnings (severity "warning": shown to the participant and flagged for the admin
 
 from profiles.photos.checks import check_photo
 from profiles.photos.config import PhotoConfig, get_config
+from profiles.photos.fix import FixResult, fix_photo
 from profiles.photos.report import Check, PhotoReport
 from profiles.photos.sanitize import sanitize_jpeg
 
-__all__ = ["Check", "PhotoConfig", "PhotoReport", "check_photo", "get_config", "sanitize_jpeg"]
+__all__ = ["Check", "FixResult", "PhotoConfig", "PhotoReport", "check_photo", "fix_photo", "get_config", "sanitize_jpeg"]

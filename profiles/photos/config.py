@@ -135,3 +135,72 @@ def get_config():
     except ImproperlyConfigured:
         overrides = None
     return build_config(overrides)
+
+
+@dataclass(frozen=True)
+class FixConfig:
+    """Settings of the photo fixer (fix.py); `settings.PHOTO_FIX` overrides them by name,
+    e.g. `PHOTO_FIX = {"max_bytes": 204_800}` for a portal that takes 200 KB (SSCASN)."""
+
+    # Rule 3: the red of public ID-photo tools (#d74532 = 215, 69, 50; DOMAIN.md).
+    background: str = "#d74532"
+    # 4:6 at 827×1240 px: 7×10.5 cm at 300 dpi, more than the check's 472×709 minimum.
+    output_width: int = 827
+    output_height: int = 1240
+    # Rule 2, "under 1 MB": strictly less than 1,048,576 bytes.
+    max_bytes: int = 1_048_576
+    max_pixels: int = 50_000_000
+    # Rule 8, head to chest: the face (cheek to cheek) about 45 % of the photo width and
+    # the top of the hair 10 % below the top edge (HivisionIDPhotos: 10–12 % above the
+    # crown). When the photo ends too close to the face at a side or the bottom, the crop
+    # narrows around the face, up to a face of `max_face_share` of the width (the check
+    # warns from 0.65 of the wider Haar-like box); closer than that is too_close.
+    face_share: float = 0.45
+    headroom: float = 0.10
+    max_face_share: float = 0.58
+    # Enlarging more than 1.5× shows as blur in print: the face was too small (far away).
+    max_upscale: float = 1.5
+    # Rule 4, as in the checks (ISO/IEC 19794-5 roll ±8°; eyeBlink; OFIQ mouth). A roll up
+    # to max_roll is levelled in the crop; more is refused as head_tilted.
+    max_roll: float = ROLL_MAX
+    eye_blink_max: float = EYE_BLINK_MAX
+    mouth_gap_max: float = MOUTH_GAP_MAX
+    # A second face counts from half the width of the first, as in the checks.
+    face_second_min: float = 0.5
+    # Landmarks and the first mask run on the photo reduced to this shorter side.
+    analysis_side: int = 384
+    # The mask is sane when it covers 20–85 % of the output, holds at least 95 % of the
+    # face landmarks and leaves the top rows (headroom) clear.
+    min_person_share: float = 0.2
+    max_person_share: float = 0.85
+    min_landmarks_inside: float = 0.95
+    # Share of the output where the refined matte is undecided (between 0.05 and 0.95):
+    # about 0.02 on the test walls (hair, edges), 0.2 for a flat white shirt on a white
+    # wall, where the result showed pink patches: refused as mask_failed above this.
+    max_uncertain_share: float = 0.08
+    # The preview of the original shown beside the result (browsers cannot show HEIC).
+    preview_height: int = 800
+    preview_quality: int = 85
+    # The lowest JPEG quality tried under the byte limit before giving up.
+    min_quality: int = 40
+
+
+def build_fix_config(overrides=None):
+    """The fixer's defaults with `overrides` (a dict of field names) applied."""
+    overrides = dict(overrides or {})
+    known = {field.name for field in fields(FixConfig)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ImproperlyConfigured(f"PHOTO_FIX: unknown key(s) {', '.join(unknown)}")
+    return replace(FixConfig(), **overrides)
+
+
+def get_fix_config():
+    """The fixer's defaults merged with settings.PHOTO_FIX, when Django settings are configured."""
+    from django.conf import settings
+
+    try:
+        overrides = getattr(settings, "PHOTO_FIX", None)
+    except ImproperlyConfigured:
+        overrides = None
+    return build_fix_config(overrides)
