@@ -7,9 +7,15 @@ from the database when it runs.
 
 from django_tasks import task
 
-from profiles import mail
+from profiles import mail, photo_fixes
 
 
 @task()
 def send_mail_task(log_id):
     mail.deliver(log_id)
+
+
+@task()
+def fix_photo_task(fix_id):
+    # "Perbaiki foto otomatis": up to seconds of CPU, so never inside the request.
+    photo_fixes.run_fix(fix_id)
