@@ -2,6 +2,7 @@
 and the private images behind them."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,8 +114,8 @@ def photo_fix_start(request, participant):
     except services.EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
-    except (PhotoFix.DoesNotExist, ValueError, photo_fixes.FixError) as error:
-        # ValueError: a "fix" that is no UUID at all.
+    except (PhotoFix.DoesNotExist, ValidationError, photo_fixes.FixError) as error:
+        # ValidationError: a "fix" that is no UUID at all.
         messages.error(request, str(error) if isinstance(error, photo_fixes.FixError) else GONE)
         return redirect("photo_upload")
     except UPLOAD_LIMIT as error:
