@@ -576,3 +576,16 @@ def test_a_photo_without_an_original_is_404(staff_client, alice_client, alice):
 
 def test_the_original_refuses_post(staff_client, fixed_photo):
     assert staff_client.post(original_url(fixed_photo)).status_code == 405
+
+
+def test_the_admin_shows_a_badge_and_the_original_beside_an_auto_fixed_photo(fixed_photo, alice, superuser):
+    page = body(client_for(superuser).get(reverse("admin:profiles_participant_change", args=[alice.pk])))
+    assert "Diperbaiki otomatis (fix-1)" in page
+    assert original_url(fixed_photo) in page
+    assert reverse("photo", args=[fixed_photo.uuid]) in page
+
+
+def test_the_admin_shows_no_badge_for_an_uploaded_photo(alice_client, alice, superuser):
+    upload(alice_client, make_id_photo())
+    page = body(client_for(superuser).get(reverse("admin:profiles_participant_change", args=[alice.pk])))
+    assert "Diperbaiki otomatis" not in page
