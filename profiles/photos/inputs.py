@@ -104,7 +104,9 @@ def _jpeg(data, cap, min_side):
             scale = short / min_side
             image.draft("RGB", (int(image.width / scale), int(image.height / scale)))
         image.decodermaxblock = max(image.decodermaxblock, len(clean))
-        image = image.convert("RGB")
+        image.load()
+        if image.mode != "RGB":  # converting an RGB image would only copy it
+            image = image.convert("RGB")
     rotated = structure.orientation in decode.TRANSPOSE
     if rotated:
         image = image.transpose(decode.TRANSPOSE[structure.orientation])
