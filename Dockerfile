@@ -8,9 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=smartbangkom.settings_production
 
-# python-magic needs the system libmagic.
+# python-magic needs the system libmagic; the GUI OpenCV that mediapipe requires
+# (opencv-contrib-python) needs libGL and GLib; WeasyPrint needs Pango.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmagic1 \
+ && apt-get install -y --no-install-recommends libmagic1 libgl1 libglib2.0-0 \
+      libpango-1.0-0 libpangoft2-1.0-0 \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --home-dir /home/app --uid 10001 --user-group app

@@ -9,13 +9,13 @@ machine hits both alike, and in alternating order, so that neither always finds 
 file warm in the CPU cache:
   check   check_photo(data), the whole check as the upload runs it;
   decode  Image.open(data).load(), a plain full-resolution Pillow decode.
-Prints both medians and their ratio; exits 1 when the check is not cheaper than the
-decode (ratio >= 1), or when a photo does not pass as it should.
+Prints both medians and their ratio; exits 1 when the check costs more than two full
+decodes (ratio > 2.0), or when a photo does not pass as it should.
 
-Where the time goes: the check decodes in JPEG draft mode at 1/8 scale, which skips the
-inverse DCT and colour work but still Huffman-decodes the whole file, about 60 % of a
-full decode for these files; face and eye detection take about a quarter more. The
-ratio moves with the load on the machine (0.8–0.97 on a shared two-core box).
+Where the time goes: the check decodes in JPEG draft mode at 1/4 scale (300×450, for
+the face landmarks), which skips most of the inverse DCT and colour work but still
+Huffman-decodes the whole file; MediaPipe's Face Landmarker adds ~10–30 ms (with the
+model loaded once, in the warm-up). The ratio moves with the load on the machine.
 """
 
 import argparse
@@ -80,7 +80,7 @@ def main():
 
     failed = False
     for number, data in enumerate(photos, 1):
-        report = check_photo(data)  # also the warm-up: cascades loaded, caches filled
+        report = check_photo(data)  # also the warm-up: models loaded, caches filled
         full_decode(data)
         if not report.ok or "face_missing" in report.warnings:
             print(f"photo {number}: errors {report.errors}, warnings {report.warnings}")
@@ -100,12 +100,12 @@ def main():
     ratio = check_ms / decode_ms
     print(f"check_photo           median {check_ms:6.2f} ms  ({len(checks)} runs)")
     print(f"full-resolution load  median {decode_ms:6.2f} ms  ({len(decodes)} runs)")
-    print(f"ratio check / decode  {ratio:.3f}  (target < 1)")
+    print(f"ratio check / decode  {ratio:.3f}  (target ≤ 2.0)")
     if failed:
         print("FAIL: a bench photo does not pass the check as it should")
         return 1
-    if ratio >= 1:
-        print("FAIL: the whole check costs more than one full-resolution decode")
+    if ratio > 2.0:
+        print("FAIL: the whole check costs more than two full-resolution decodes")
         return 1
     print("OK")
     return 0

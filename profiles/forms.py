@@ -144,3 +144,20 @@ class PhotoUploadForm(forms.Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,.jpg,.jpeg"}),
     )
+
+
+class PhotoFixForm(forms.Form):
+    """"Perbaiki foto otomatis" on any photo: every type a phone camera saves."""
+
+    foto = forms.FileField(
+        label="Foto dari kamera atau galeri",
+        help_text="JPG, PNG, WebP atau HEIC (iPhone), sampai 20 MB. Latar dan ukuran boleh apa saja.",
+        error_messages={
+            "required": "Pilih file foto terlebih dahulu.",
+            "empty": "File yang dipilih kosong (0 byte).",
+            "invalid": "File tidak terbaca. Pilih file foto lagi.",
+        },
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"}
+        ),
+    )

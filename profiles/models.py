@@ -221,16 +221,19 @@ class PhotoFix(models.Model):
     """One "Perbaiki foto otomatis" request: the upload, then the fixer's result.
 
     Nothing becomes the participant's photo until they accept the result
-    (services.accept_fixed_photo).
+    (photo_fixes.accept_fix).
     """
 
     class State(models.TextChoices):
+        # A refused upload kept for the "Perbaiki foto otomatis" button, not yet queued.
+        AWAITING = "awaiting", "Belum diminta"
         QUEUED = "queued", "Menunggu"
         RUNNING = "running", "Diproses"
         DONE = "done", "Selesai"
         REFUSED = "refused", "Tidak dapat diperbaiki"
         FAILED = "failed", "Gagal"
         ACCEPTED = "accepted", "Dipakai"
+        DISCARDED = "discarded", "Dibuang"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="photo_fixes")
@@ -238,6 +241,10 @@ class PhotoFix(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     task_id = models.CharField(max_length=64, blank=True)
+    # When it was (last) put on the queue: a job still queued long after is reported.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # The photo version made from it, once accepted.
+    photo = models.ForeignKey("Photo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source = models.FileField(storage=photo_storage, upload_to=fix_upload_to, max_length=200)
     preview = models.FileField(storage=photo_storage, upload_to=fix_upload_to, max_length=200, blank=True)
     result = models.FileField(storage=photo_storage, upload_to=fix_upload_to, max_length=200, blank=True)

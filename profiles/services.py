@@ -55,11 +55,15 @@ def save_participant_data(participant, values, *, expected_version, by, reason="
     return fresh
 
 
-def accept_photo(participant, data, *, by, now=None, check_deadline=True):
+def accept_photo(participant, data, *, by, now=None, check_deadline=True, auto_fixed=False,
+                 original=None, pipeline_version="", changes=None):
     """Check an upload; store it only when no blocking check fails.
 
     Returns (report, photo); photo is None when the upload was refused. The
     current photo stays until the new one is stored, and old ones are kept.
+    A photo made by the fixer (photo_fixes.accept_fix) passes auto_fixed, the
+    pipeline version, its changes and the participant's upload (`original`, bytes),
+    which is kept privately for staff to compare.
     """
     now = now or timezone.now()
     if check_deadline and not participant.can_edit(now):
@@ -78,8 +82,13 @@ def accept_photo(participant, data, *, by, now=None, check_deadline=True):
         sha256=hashlib.sha256(clean).hexdigest(),
         report=report.to_dict(),
         warnings=list(report.warnings),
+        auto_fixed=auto_fixed,
+        pipeline_version=pipeline_version,
+        changes=list(changes or []),
     )
     photo.file.save(f"{photo.uuid.hex}.jpg", ContentFile(clean), save=False)
+    if original is not None:
+        photo.original.save("asli", ContentFile(original), save=False)
     try:
         with transaction.atomic():
             photo.save()
@@ -90,12 +99,14 @@ def accept_photo(participant, data, *, by, now=None, check_deadline=True):
             # confirmation names the photo it covers instead.
             fresh.revoked = review.revoke_approval(fresh, by_participant=is_participant(by))
             fresh._history_user = by
-            fresh._change_reason = "Upload Photo"
+            fresh._change_reason = "Perbaiki foto otomatis" if auto_fixed else "Upload Photo"
             # Only the photo and status columns: a data edit open in another
             # tab must not be overwritten, nor made to conflict.
             fresh.save(update_fields=PHOTO_FIELDS)
     except DatabaseError:
         photo.file.delete(save=False)
+        if photo.original:
+            photo.original.delete(save=False)
         raise
     participant.refresh_from_db()
     return report, photo

@@ -7,7 +7,7 @@ from the database when it runs.
 
 from django_tasks import task
 
-from profiles import mail
+from profiles import mail, photo_fixes
 
 
 @task()
@@ -20,3 +20,9 @@ def build_export_task(job_id):
     from profiles import export_jobs
 
     export_jobs.build(job_id)
+
+
+@task()
+def fix_photo_task(fix_id):
+    # "Perbaiki foto otomatis": up to seconds of CPU, so never inside the request.
+    photo_fixes.run_fix(fix_id)

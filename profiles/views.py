@@ -11,17 +11,16 @@ from profiles import review
 from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
 from profiles.fields import display_rows
-from profiles.forms import ChoosePasswordForm, PhotoUploadForm, ProfileForm
+from profiles.forms import ChoosePasswordForm, ProfileForm
 from profiles.models import Photo
 from profiles.ranks import GOLONGAN_PANGKAT
-from profiles.services import EditConflict, EditingClosed, accept_photo, save_participant_data
+from profiles.services import EditConflict, EditingClosed, save_participant_data
 
 SAVED = "Berhasil di Update"
 CLOSED = (
     "Batas waktu pembaruan data sudah lewat. Data tidak diubah. "
     "Hubungi panitia Latsar jika ada data yang harus diperbaiki."
 )
-TOO_LARGE = "Ukuran file {mb:.1f} MB terlalu besar; foto harus kurang dari 1 MB."
 CONFLICT = (
     "Data Anda baru saja diubah di tempat lain (tab lain atau oleh admin). "
     "Perubahan Anda belum disimpan: periksa data terbaru di bawah, lalu simpan lagi."
@@ -129,42 +128,6 @@ def profile_edit(request, participant):
             readonly=not context["can_edit"],
         )
     return render(request, "profiles/profile_edit.html", {**context, "form": form})
-
-
-# A phone photo is a few MB; anything far beyond is not worth reading into memory.
-UPLOAD_READ_LIMIT = 20 * 1024 * 1024
-
-
-@participant_required
-@require_http_methods(["GET", "POST"])
-def photo_upload(request, participant):
-    now = timezone.now()
-    context = {"participant": participant, **deadline_context(participant, now)}
-    bound = request.method == "POST"
-    form = PhotoUploadForm(request.POST if bound else None, request.FILES if bound else None)
-    report = None
-    if request.method == "POST":
-        if not context["can_edit"]:
-            messages.error(request, CLOSED)
-            return redirect("profile")
-        if form.is_valid():
-            upload = form.cleaned_data["foto"]
-            if upload.size > UPLOAD_READ_LIMIT:
-                form.add_error("foto", TOO_LARGE.format(mb=upload.size / 1024 / 1024))
-            else:
-                try:
-                    report, photo = accept_photo(participant, upload.read(), by=request.user, now=now)
-                except EditingClosed:
-                    messages.error(request, CLOSED)
-                    return redirect("profile")
-                if photo is not None:
-                    messages.success(request, SAVED)
-                    for check in report.checks:
-                        if not check.ok and check.severity == "warning":
-                            messages.warning(request, f"Catatan foto: {check.message}")
-                    return redirect("profile")
-                messages.error(request, "Foto belum disimpan. Perbaiki hal berikut lalu unggah lagi.")
-    return render(request, "profiles/photo_upload.html", {**context, "form": form, "report": report})
 
 
 @login_required

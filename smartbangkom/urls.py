@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import desk_views, staff_views, views
+from profiles import desk_views, photo_views, staff_views, views
 from profiles.forms import SignInForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
@@ -22,8 +22,16 @@ urlpatterns = [
     path("kata-sandi/", views.password_set, name="password_set"),
     path("profil/", views.profile, name="profile"),
     path("profil/ubah/", views.profile_edit, name="profile_edit"),
-    path("profil/foto/", views.photo_upload, name="photo_upload"),
+    path("profil/foto/", photo_views.photo_upload, name="photo_upload"),
+    path("profil/foto/perbaikan/", photo_views.photo_fix_start, name="photo_fix_start"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/", photo_views.photo_fix, name="photo_fix"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/status/", photo_views.photo_fix_status, name="photo_fix_status"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/gunakan/", photo_views.photo_fix_accept, name="photo_fix_accept"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/buang/", photo_views.photo_fix_discard, name="photo_fix_discard"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/coba-lagi/", photo_views.photo_fix_retry, name="photo_fix_retry"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/<str:kind>.jpg", photo_views.photo_fix_image, name="photo_fix_image"),
     path("foto/<uuid:photo_uuid>.jpg", views.photo, name="photo"),
+    path("foto/<uuid:photo_uuid>/asli", photo_views.photo_original, name="photo_original"),
     path("profil/konfirmasi/", views.confirm, name="confirm"),
     path("profil/bukti/<str:code>/", views.receipt, name="receipt"),
     path("staf/dasbor/", staff_views.dashboard, name="dashboard"),

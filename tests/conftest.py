@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from django.core.files.storage import storages
 
-from profiles.models import Batch, Photo, User
+from profiles.models import Batch, Photo, PhotoFix, User
 from profiles.services import create_participant
 
 ALICE_NIP = "199301212020122004"
@@ -47,6 +47,8 @@ def _isolated_media(settings, tmp_path, monkeypatch):
     }
     # The field resolved its callable storage at import; point it at the test one.
     monkeypatch.setattr(Photo._meta.get_field("file"), "storage", storages["photos"])
+    for model, name in [(Photo, "original"), (PhotoFix, "source"), (PhotoFix, "preview"), (PhotoFix, "result")]:
+        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["photos"])
 
 
 @pytest.fixture

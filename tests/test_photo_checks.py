@@ -2,7 +2,6 @@ import io
 import json
 import random
 
-import cv2
 import numpy as np
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -10,7 +9,7 @@ from PIL import Image
 
 from profiles.photos import Check, PhotoConfig, PhotoReport, check_photo, get_config
 from profiles.photos import checks as checks_module
-from profiles.photos import colours, decode, face
+from profiles.photos import colours, decode, landmarks, vendored
 from tests.photo_factory import (
     HEIC_HEADER,
     HTML_PAGE,
@@ -25,7 +24,8 @@ from tests.photo_factory import (
 
 CODES = [
     "format", "size", "ratio", "background", "resolution", "face_missing", "face_multiple",
-    "face_off_center", "head_too_small", "head_too_large", "eyes_missing", "shirt_not_white",
+    "face_off_center", "head_too_small", "head_too_large", "eyes_closed", "mouth_open", "head_tilted",
+    "shirt_not_white",
 ]
 ERRORS = {"format", "size", "ratio", "background"}
 MIB = 1_048_576
@@ -153,7 +153,7 @@ def test_when_the_format_fails_the_other_checks_are_reported_as_not_run():
     report = check_photo(red_card("PNG"))
     assert [c.code for c in report.checks] == CODES
     for item in report.checks[1:]:
-        assert item.ok is False and item.value is None
+        assert item.ok is None and item.value is None
         assert "Tidak diperiksa" in item.message
 
 
@@ -380,16 +380,33 @@ def test_300_dpi_at_4_by_6_cm_is_enough():
 # Faces --------------------------------------------------------------------------------
 
 
-def test_a_good_photo_has_one_face_with_both_eyes(good_report):
+def test_a_good_photo_has_one_face_with_both_eyes_open(good_report):
     assert check(good_report, "face_missing").value == 1
-    assert check(good_report, "eyes_missing").value == 2
+    assert check(good_report, "eyes_closed").ok is True
 
 
 def test_a_plain_red_card_gives_face_missing():
     report = check_photo(make_id_photo(face=False))
     assert report.warnings == ["face_missing"]
-    for code in ["face_off_center", "head_too_small", "head_too_large", "eyes_missing"]:
-        assert check(report, code).ok and check(report, code).value is None
+
+
+def test_without_a_face_the_face_checks_are_not_checked():
+    report = check_photo(make_id_photo(face=False))
+    for code in ["face_off_center", "head_too_small", "head_too_large", "eyes_closed", "mouth_open", "head_tilted"]:
+        assert check(report, code).ok is None and check(report, code).value is None
+        assert code not in report.warnings
+
+
+def test_a_not_checked_check_serialises_as_null_outside_errors_and_warnings():
+    data = check_photo(make_id_photo(face=False)).to_dict()
+    by_code = {item["code"]: item for item in data["checks"]}
+    assert by_code["eyes_closed"]["ok"] is None and '"ok": null' in json.dumps(by_code["eyes_closed"])
+    assert data["ok"] is True and data["warnings"] == ["face_missing"]
+
+
+def test_a_report_with_only_not_checked_warnings_is_ok_and_clean():
+    report = PhotoReport([Check("size", True, "error", 1, "x"), Check("eyes_closed", None, "warning", None, "x")])
+    assert report.ok and report.errors == [] and report.warnings == [] and report.not_checked == ["eyes_closed"]
 
 
 def test_two_portraits_side_by_side_give_face_multiple():
@@ -414,9 +431,6 @@ def test_a_face_narrower_than_the_minimum_gives_head_too_small(good_photo):
     assert "minimal 55%" in check(report, "head_too_small").message
 
 
-def test_dark_glasses_give_eyes_missing():
-    report = check_photo(make_id_photo(sunglasses=True))
-    assert "eyes_missing" in report.warnings and "face_missing" not in report.warnings
 
 
 @pytest.mark.parametrize("face_width", [0.35, 0.45, 0.55])
@@ -437,29 +451,29 @@ def test_it_analyses_a_reduced_image():
     assert decode.decode_reduced(data, structure, get_config()).shape == (225, 150, 3)
 
 
-def test_a_failing_face_detector_does_not_block_the_upload(good_photo, monkeypatch):
-    def broken(*args):
-        raise cv2.error("broken")
+def test_a_damaged_model_file_does_not_block_the_upload(good_photo, monkeypatch, caplog):
+    def damaged(*args):
+        raise vendored.ModelFileError("model face_landmarker.task has sha256 0000")
 
-    monkeypatch.setattr(face, "detect_faces", broken)
+    monkeypatch.setattr(landmarks, "detect", damaged)
     report = check_photo(good_photo)
-    assert report.ok and report.warnings == ["face_missing"]
-    assert check(report, "face_missing").value is None
-    assert "tidak dapat diperiksa" in check(report, "face_missing").message
-
-
-def test_a_missing_cascade_file_does_not_block_the_upload(good_photo):
-    report = check_photo(good_photo, PhotoConfig(face_cascade="tidak-ada.xml"))
-    assert report.ok and report.warnings == ["face_missing"]
+    assert report.ok and report.warnings == []
+    assert check(report, "face_missing").ok is None and check(report, "face_missing").value is None
+    assert "Tidak diperiksa (pendeteksi wajah tidak tersedia)" in check(report, "face_missing").message
+    assert "Photo face checks not run" in caplog.text
 
 
 def test_an_unexpected_failure_in_the_face_step_is_logged_not_raised(good_photo, monkeypatch, caplog):
     def bug(*args):
         raise ZeroDivisionError
 
-    monkeypatch.setattr(face, "detect_faces", bug)
+    monkeypatch.setattr(landmarks, "detect", bug)
     report = check_photo(good_photo)
-    assert report.ok and report.warnings == ["face_missing"]
+    assert report.ok and report.warnings == []
+    assert set(report.not_checked) == {
+        "face_missing", "face_multiple", "face_off_center", "head_too_small", "head_too_large",
+        "eyes_closed", "mouth_open", "head_tilted",
+    }
     assert "Photo face checks failed" in caplog.text
 
 

@@ -127,3 +127,45 @@ def test_participants_see_only_their_own_photo(alice_client, bob_client, alice, 
 
 def test_the_upload_page_is_closed_to_anonymous_visitors(client, alice):
     assert client.post(URL, {})["Location"].startswith(reverse("login"))
+
+
+def test_the_page_offers_fixing_any_photo_from_the_phone(alice_client, alice):
+    body = alice_client.get(URL).content.decode()
+    assert 'id="fix-any-form"' in body and reverse("photo_fix_start") in body
+
+
+def test_after_the_deadline_the_page_offers_neither_upload_nor_fix(alice_client, alice):
+    alice.batch.deadline = timezone.now() - timedelta(seconds=1)
+    alice.batch.save()
+    body = alice_client.get(URL).content.decode()
+    assert 'id="upload-form"' not in body and 'id="fix-any-form"' not in body
+
+
+def test_a_confirmed_participant_is_warned_that_a_new_photo_cancels_it(alice_client, alice):
+    assert 'id="reconfirm-notice"' not in alice_client.get(URL).content.decode()
+    alice.confirmed_at = timezone.now()
+    alice.status = Status.DIKONFIRMASI
+    alice.save()
+    assert 'id="reconfirm-notice"' in alice_client.get(URL).content.decode()
+
+
+def test_a_refused_jpeg_on_red_is_kept_for_fixing_only_when_a_fixable_rule_failed(alice_client, alice):
+    from profiles.models import PhotoFix
+
+    upload(alice_client, make_id_photo(width=900, height=600))
+    assert PhotoFix.objects.filter(participant=alice, state=PhotoFix.State.AWAITING).exists()
+
+
+def test_an_accepted_upload_keeps_no_copy_for_fixing(alice_client, alice):
+    from profiles.models import PhotoFix
+
+    upload(alice_client, make_id_photo())
+    assert not PhotoFix.objects.exists()
+
+
+def test_the_upload_page_refuses_other_methods(alice_client, alice):
+    assert alice_client.put(URL).status_code == 405
+
+
+def test_staff_are_sent_to_the_admin(staff_client):
+    assert staff_client.get(URL)["Location"] == reverse("admin:index")

@@ -4,12 +4,19 @@ Pure: bytes in, report out; no request, no ORM. The upload, the admin and the
 `check_photo` management command all call `check_photo(data)`; an accepted photo is
 stored as `sanitize_jpeg(data)` (upright, without EXIF/GPS/XMP/comments, same quality).
 
-Every check below is in every report, in this order, passed or not. When `format`
-fails nothing else can be measured: the others come with ok False, value None and a
-message saying they were not checked. The face-based warnings after face_multiple need
-a face: without one they come with ok True and value None (face_missing says it). If
-the face detector cannot run, face_missing fails with value None, so the admin looks.
-Defaults are in config.py, overridable through settings.PHOTO_CHECKS.
+Every check below is in every report, in this order. A check is passed (ok True),
+failed (ok False: listed in `errors` or `warnings` by its severity) or not checked
+(ok None, value None, a message saying why; in neither list). When `format` fails
+nothing else can be measured: the others are not checked. The face-based warnings after
+face_multiple need a face: without one they are not checked (face_missing says it). If
+the face detector cannot run (model file damaged, MediaPipe failing) every face check is
+not checked, and the failure is logged. Defaults are in config.py, overridable through
+settings.PHOTO_CHECKS.
+
+Faces are found by MediaPipe's Face Landmarker (landmarks.py, vendored model) on an
+image decoded at about 300 px on its shorter side. `fix_photo(data)` (fix.py) turns a
+phone photo into one that passes: crop 4:6 head to chest, red background, JPEG under
+the byte limit; it refuses with a code when it cannot do that honestly.
 
 Blocking (severity "error"):
   format          a real, complete JPEG: not another type named .jpg (the type found is
@@ -25,7 +32,7 @@ Blocking (severity "error"):
                   value {"red_share", "dominant" (colour name), "dominant_share"}
 Warnings (severity "warning": shown to the participant and flagged for the admin):
   resolution      at least 472×709 px (300 dpi at 4×6 cm)       value {"width", "height"}
-  face_missing    a frontal face is found                        value faces found
+  face_missing    a face is found (face landmarks)                value faces found
   face_multiple   at most one face (a second one counts from half the size of the first)
                   value faces found
   face_off_center face centre within 40–60 % of the width and 25–55 % of the height
@@ -34,8 +41,12 @@ Warnings (severity "warning": shown to the participant and flagged for the admin
                   value share
   head_too_large  face box at most 65 % of the photo width (the chest in view)
                   value share
-  eyes_missing    an eye found in each half of the face (open, not behind dark glasses)
-                  value eyes found, 0–2
+  eyes_closed     both eyes open: MediaPipe eyeBlinkLeft/Right at most 0.15
+                  value {"left", "right"} blink scores
+  mouth_open      inner-lip gap at most 0.2 of the eye-to-chin distance (OFIQ)
+                  value the gap's share
+  head_tilted     eye line within ±8° of horizontal (ISO/IEC 19794-5 roll)
+                  value degrees, positive clockwise on screen
   shirt_not_white at least 40 % light, unsaturated pixels (saturation ≤ 0.25, value
                   ≥ 0.55) on the chest beside the tie (white shirt, no jacket)
                   value share
@@ -43,7 +54,8 @@ Warnings (severity "warning": shown to the participant and flagged for the admin
 
 from profiles.photos.checks import check_photo
 from profiles.photos.config import PhotoConfig, get_config
+from profiles.photos.fix import FixResult, fix_photo
 from profiles.photos.report import Check, PhotoReport
 from profiles.photos.sanitize import sanitize_jpeg
 
-__all__ = ["Check", "PhotoConfig", "PhotoReport", "check_photo", "get_config", "sanitize_jpeg"]
+__all__ = ["Check", "FixResult", "PhotoConfig", "PhotoReport", "check_photo", "fix_photo", "get_config", "sanitize_jpeg"]

@@ -8,6 +8,11 @@ from dataclasses import dataclass, fields, replace
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Shared by the checks (PhotoConfig) and the fixer (FixConfig): one rule, one number.
+EYE_BLINK_MAX = 0.15
+MOUTH_GAP_MAX = 0.2
+ROLL_MAX = 8.0
+
 
 @dataclass(frozen=True)
 class PhotoConfig:
@@ -70,25 +75,27 @@ class PhotoConfig:
     grey_max_saturation: float = 0.2
     white_min_value: float = 0.85
 
-    # Face detection (OpenCV Haar cascade shipped in the opencv-python 4.x wheel) on the
-    # reduced image, in its top `face_search_height` (a face lower down is no head-to-chest
-    # photo). Faces narrower than `face_min_size` of the width are not looked for, and
-    # those up to 0.2 are found only about half the time (a half-body shot may give
-    # face_missing rather than head_too_small); faces wider than `face_split` are looked
-    # for first (face.detect_faces says why); a second face counts when at least
-    # `face_second_min` of the largest. With a scale step of 1.25 detection costs about a
-    # fifth of a full decode of a 1 MB photo; on the test portrait (1,200 to 472 px wide,
-    # faces 0.25–0.8 of the width, off centre, two people, quality 60–95, red, blue and
-    # white backgrounds) it finds every face, and none on a plain card.
-    face_cascade: str = "haarcascade_frontalface_alt2.xml"
-    eye_cascade: str = "haarcascade_eye.xml"
-    face_scale_factor: float = 1.25
-    face_min_neighbors: int = 3
-    face_min_size: float = 0.15
-    face_split: float = 0.33
-    face_search_height: float = 0.75
+    # Faces are found by MediaPipe's Face Landmarker (landmarks.py) on a second reduced
+    # image, its shorter side about `landmark_side` (1200×1800 decodes at 1/4 scale to
+    # 300×450): in a head-to-chest photo the face is then ~130 px wide. At 150 px (the
+    # analysis image) the portrait's face is only 30–70 px and open eyes start to score
+    # as blinking (0.1–0.25 measured at 20–30 px of face width). A second face counts
+    # when at least `face_second_min` of the widest.
+    landmark_side: int = 300
     face_second_min: float = 0.5
-    # Rule 8, head to chest. The detector's face box (about brow to mouth) as a share of
+    # Rule 4, eyes open: MediaPipe's eyeBlinkLeft/Right blendshape scores. Measured on
+    # these machines (LIBRARIES.md) a score above ~0.12–0.15 separates closed eyes from
+    # open ones, glasses included; the open-eyed test portraits score 0.02–0.08.
+    eye_blink_max: float = EYE_BLINK_MAX
+    # Rule 4, mouth closed: the inner-lip gap over the eye-to-chin distance, the measure
+    # of OFIQ (BSI's ISO/IEC 29794-5 reference), whose MouthOpen sigmoid is centred at
+    # 0.2. A smile showing the teeth measures ~0.08 (the astronaut portrait).
+    mouth_gap_max: float = MOUTH_GAP_MAX
+    # Rule 4, looking straight ahead: ISO/IEC 19794-5 allows a head roll of ±8°, measured
+    # on the eye line.
+    roll_max: float = ROLL_MAX
+    # Rule 8, head to chest. The face box (landmarks.Face.box, made like the Haar
+    # cascade's box the numbers below were measured with: about brow to mouth) as a share of
     # the photo width. In the test portrait crown to chin is 1.75 box widths, so at 4:6 a
     # box of share w is a head of 1.17·w of the height. The framing accepted without a
     # note, box 0.35–0.55 (HivisionIDPhotos' crops: about 0.5), is a head of 0.4–0.65 of
@@ -128,3 +135,72 @@ def get_config():
     except ImproperlyConfigured:
         overrides = None
     return build_config(overrides)
+
+
+@dataclass(frozen=True)
+class FixConfig:
+    """Settings of the photo fixer (fix.py); `settings.PHOTO_FIX` overrides them by name,
+    e.g. `PHOTO_FIX = {"max_bytes": 204_800}` for a portal that takes 200 KB (SSCASN)."""
+
+    # Rule 3: the red of public ID-photo tools (#d74532 = 215, 69, 50; DOMAIN.md).
+    background: str = "#d74532"
+    # 4:6 at 827×1240 px: 7×10.5 cm at 300 dpi, more than the check's 472×709 minimum.
+    output_width: int = 827
+    output_height: int = 1240
+    # Rule 2, "under 1 MB": strictly less than 1,048,576 bytes.
+    max_bytes: int = 1_048_576
+    max_pixels: int = 50_000_000
+    # Rule 8, head to chest: the face (cheek to cheek) about 45 % of the photo width and
+    # the top of the hair 10 % below the top edge (HivisionIDPhotos: 10–12 % above the
+    # crown). When the photo ends too close to the face at a side or the bottom, the crop
+    # narrows around the face, up to a face of `max_face_share` of the width (the check
+    # warns from 0.65 of the wider Haar-like box); closer than that is too_close.
+    face_share: float = 0.45
+    headroom: float = 0.10
+    max_face_share: float = 0.58
+    # Enlarging more than 1.5× shows as blur in print: the face was too small (far away).
+    max_upscale: float = 1.5
+    # Rule 4, as in the checks (ISO/IEC 19794-5 roll ±8°; eyeBlink; OFIQ mouth). A roll up
+    # to max_roll is levelled in the crop; more is refused as head_tilted.
+    max_roll: float = ROLL_MAX
+    eye_blink_max: float = EYE_BLINK_MAX
+    mouth_gap_max: float = MOUTH_GAP_MAX
+    # A second face counts from half the width of the first, as in the checks.
+    face_second_min: float = 0.5
+    # Landmarks and the first mask run on the photo reduced to this shorter side.
+    analysis_side: int = 384
+    # The mask is sane when it covers 20–85 % of the output, holds at least 95 % of the
+    # face landmarks and leaves the top rows (headroom) clear.
+    min_person_share: float = 0.2
+    max_person_share: float = 0.85
+    min_landmarks_inside: float = 0.95
+    # Share of the output where the refined matte is undecided (between 0.05 and 0.95):
+    # about 0.02 on the test walls (hair, edges), 0.2 for a flat white shirt on a white
+    # wall, where the result showed pink patches: refused as mask_failed above this.
+    max_uncertain_share: float = 0.08
+    # The preview of the original shown beside the result (browsers cannot show HEIC).
+    preview_height: int = 800
+    preview_quality: int = 85
+    # The lowest JPEG quality tried under the byte limit before giving up.
+    min_quality: int = 40
+
+
+def build_fix_config(overrides=None):
+    """The fixer's defaults with `overrides` (a dict of field names) applied."""
+    overrides = dict(overrides or {})
+    known = {field.name for field in fields(FixConfig)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ImproperlyConfigured(f"PHOTO_FIX: unknown key(s) {', '.join(unknown)}")
+    return replace(FixConfig(), **overrides)
+
+
+def get_fix_config():
+    """The fixer's defaults merged with settings.PHOTO_FIX, when Django settings are configured."""
+    from django.conf import settings
+
+    try:
+        overrides = getattr(settings, "PHOTO_FIX", None)
+    except ImproperlyConfigured:
+        overrides = None
+    return build_fix_config(overrides)

@@ -136,17 +136,18 @@ def read_structure(data, config):
     return structure
 
 
-def decode_reduced(data, structure, config):
+def decode_reduced(data, structure, config, side=None):
     """The image as displayed (EXIF orientation applied), RGB, its shorter side about
-    config.analysis_side pixels, as a uint8 array of shape (height, width, 3)."""
+    `side` pixels (default config.analysis_side), as a uint8 array (height, width, 3)."""
+    side = side or config.analysis_side
     # Pillow gets the image without its metadata: the orientation is known already, and
     # its EXIF parser has nothing to trip (or warn) over in a damaged or huge EXIF block.
     data = jpeg.rebuild(data, structure, jpeg.is_adobe)
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
             short = min(image.size)
-            if short >= 2 * config.analysis_side:
-                scale = short / config.analysis_side
+            if short >= 2 * side:
+                scale = short / side
                 image.draft("RGB", (max(1, int(image.width / scale)), max(1, int(image.height / scale))))
             # The data is in memory: hand it to the decoder at once rather than in 64 KB
             # blocks (a few percent faster, libjpeg stays on its fast Huffman path).
@@ -159,13 +160,24 @@ def decode_reduced(data, structure, config):
         # 12-bit, lossless) and short reads through these.
         raise FormatProblem("unreadable", "JPEG") from None
     short = min(image.size)
-    if short > config.analysis_side:
-        scale = config.analysis_side / short
+    if short > side:
+        scale = side / short
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BOX)
     if structure.orientation in TRANSPOSE:
         image = image.transpose(TRANSPOSE[structure.orientation])
     return np.asarray(image)
+
+
+def reduce(rgb, side):
+    """An RGB array reduced (pixel averaging) so its shorter side is `side`."""
+    height, width = rgb.shape[:2]
+    short = min(height, width)
+    if short <= side:
+        return rgb
+    scale = side / short
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX))
 
 
 # EXIF orientation → the transposition that shows the image as intended.

@@ -9,7 +9,7 @@ WARNING = "warning"
 @dataclass
 class Check:
     code: str
-    ok: bool
+    ok: bool | None  # None: not checked (could not run), neither passed nor failed
     severity: str  # ERROR blocks the upload, WARNING is shown and flagged for the admin
     value: object = None  # the measured value, JSON-serialisable; None when not measured
     message: str = ""  # Indonesian, with the numbers
@@ -30,11 +30,15 @@ class PhotoReport:
 
     @property
     def errors(self):
-        return [check.code for check in self.checks if not check.ok and check.severity == ERROR]
+        return [check.code for check in self.checks if check.ok is False and check.severity == ERROR]
 
     @property
     def warnings(self):
-        return [check.code for check in self.checks if not check.ok and check.severity == WARNING]
+        return [check.code for check in self.checks if check.ok is False and check.severity == WARNING]
+
+    @property
+    def not_checked(self):
+        return [check.code for check in self.checks if check.ok is None]
 
     def get(self, code):
         return next((check for check in self.checks if check.code == code), None)

@@ -52,9 +52,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"DITOLAK  {name}"))
         unreadable = "format" in report.errors
         for check in report.checks:
-            if check.ok or (unreadable and check.code != "format"):
-                continue
-            mark = "✗" if check.severity == "error" else "!"
-            self.stdout.write(f"  {mark} {check.code}: {check.message}")
+            if check.ok is False:
+                mark = "✗" if check.severity == "error" else "!"
+                self.stdout.write(f"  {mark} {check.code}: {check.message}")
         if unreadable:
             self.stdout.write(f"  (pemeriksaan lain tidak dijalankan: {len(report.checks) - 1})")
+        elif report.not_checked:
+            self.stdout.write(f"  – tidak diperiksa: {', '.join(report.not_checked)}")

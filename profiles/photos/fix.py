@@ -1,0 +1,340 @@
+"""fix_photo: a phone photo turned into a certificate photo that passes the checks.
+
+Pure: bytes in, FixResult out; no request, no ORM. Steps: decode upright (JPEG, PNG,
+WebP, HEIC/HEIF), find exactly one face with its landmarks, crop 4:6 head to chest with
+the eye line levelled (one affine warp), replace the background by red through the
+selfie-segmentation mask refined with a guided filter, encode a metadata-free baseline
+JPEG at the highest quality under the byte limit, and run check_photo on it.
+
+Only geometry (crop, scale, a rotation up to 8°) and the background change: inside the
+person the output is the resampled input, no smoothing, no colour grading. Where the
+photo cannot be fixed without inventing the person (head cut off, too close, too small,
+tilted, eyes closed...), the result is a refusal with a stable code and an Indonesian
+message the participant can act on. Only the headroom above the hair may lie outside
+the photo; it is filled with the background colour.
+
+A damaged or missing model file raises vendored.ModelFileError: that is a deployment
+fault, not the participant's, and must not read as a refusal of their photo.
+"""
+
+import io
+import logging
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from profiles.photos import checks, framing, inputs, landmarks, matte, segment
+from profiles.photos.config import get_config, get_fix_config
+from profiles.photos.report import PhotoReport
+
+logger = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "fix-1"
+
+# A JPEG is decoded reduced (draft mode, 1/2–1/8) as long as its shorter side stays at
+# least this many output widths: a 12 MP phone photo then decodes at 1500×2000, in about
+# half the time. When the crop turns out to need more pixels than that (a face under a
+# quarter of the width), the photo is decoded again at full size.
+DRAFT_MIN_SIDE = 1.5
+REDECODE_UPSCALE = 1.1
+
+# Warping from much larger than the output with bilinear sampling would alias (moiré in
+# shirts and hair): above this reduction the crop is first reduced by pixel averaging.
+MAX_WARP_REDUCTION = 0.5
+PREREDUCED_SCALE = 0.8
+
+MESSAGES = {
+    "unreadable": "File tidak dapat dibaca sebagai foto. Pilih file foto asli dari kamera atau galeri (JPEG, PNG, WebP atau HEIC).",
+    "unsupported_format": "File ini {found}, bukan foto yang bisa diperbaiki. Gunakan foto JPEG, PNG, WebP atau HEIC.",
+    "too_many_pixels": "Gambar terlalu besar ({megapixels} MP; batas {cap} MP). Perkecil ukuran fotonya lalu coba lagi.",
+    "no_face": "Wajah tidak ditemukan. Gunakan foto wajah menghadap lurus ke kamera, cukup terang, tanpa masker atau kacamata gelap.",
+    "several_faces": "Terdeteksi {faces} wajah. Gunakan foto yang hanya berisi Anda sendiri.",
+    "head_cut_off": "Bagian atas kepala terpotong oleh tepi foto. Foto ulang dengan ruang kosong di atas kepala.",
+    "too_close": "Kamera terlalu dekat: dada tidak cukup terlihat untuk bingkai kepala sampai dada. Foto ulang dari jarak lebih jauh, bahu dan dada ikut terlihat.",
+    "face_too_small": "Wajah terlalu kecil di foto (perlu diperbesar {upscale}×, maksimal {max_upscale}×). Foto ulang lebih dekat, dari kepala sampai dada.",
+    "head_tilted": "Kepala miring {roll}° (maksimal {max_roll}°). Foto ulang dengan kepala tegak dan kedua mata sejajar.",
+    "eyes_closed": "Mata tampak terpejam. Foto ulang dengan kedua mata terbuka menatap kamera.",
+    "mouth_open": "Mulut tampak terbuka. Foto ulang dengan ekspresi biasa dan mulut tertutup.",
+    "mask_failed": (
+        "Latar belakang tidak dapat dipisahkan dari badan dengan rapi. Foto ulang di depan dinding polos "
+        "yang warnanya berbeda dari baju dan rambut Anda (misalnya kemeja putih di depan dinding berwarna "
+        "muda, bukan putih), tanpa benda atau orang lain di belakang."
+    ),
+    "check_failed": "Hasil perbaikan belum memenuhi syarat ({problems}). Foto ulang di depan dinding polos, atau unggah foto yang sudah sesuai.",
+}
+LIGHT_HEADWEAR = "Periksa bagian atas kepala: jilbab/peci putih bisa terpotong pada dinding terang."
+
+
+@dataclass
+class Refusal:
+    code: str
+    message: str
+
+    def to_dict(self):
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass
+class FixResult:
+    ok: bool
+    data: bytes | None = None  # the fixed JPEG
+    changes: list[str] = field(default_factory=list)  # Indonesian, for the participant
+    refused: Refusal | None = None
+    report: PhotoReport | None = None  # check_photo of the output
+    warnings: list[str] = field(default_factory=list)  # Indonesian
+    original_preview: bytes | None = None  # the input upright, JPEG ~800 px tall, no metadata
+    pipeline_version: str = PIPELINE_VERSION
+    # The 2×3 affine map from the upright input (full size) to the output, row-major.
+    transform: list | None = None
+
+    def to_dict(self):
+        return {
+            "ok": self.ok,
+            "bytes": len(self.data) if self.data is not None else None,
+            "changes": list(self.changes),
+            "refused": self.refused.to_dict() if self.refused else None,
+            "report": self.report.to_dict() if self.report else None,
+            "warnings": list(self.warnings),
+            "pipeline_version": self.pipeline_version,
+        }
+
+
+class Refused(Exception):
+    def __init__(self, code, **values):
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+
+def fix_photo(data, config=None):
+    """Fix an upload (bytes); never raises on bad data (see the module docstring)."""
+    config = config or get_fix_config()
+    if not isinstance(data, (bytes, bytearray)):
+        data = bytes(data)
+    preview = None
+    try:
+        try:
+            upright = inputs.open_upright(data, config.max_pixels, round(DRAFT_MIN_SIDE * config.output_width))
+        except inputs.InputProblem as problem:
+            raise Refused(problem.code, **_input_values(problem)) from None
+        preview = _preview(upright.rgb, config)
+        result = _fix(data, upright, _reduce(preview, config.analysis_side), config)
+    except Refused as refusal:
+        logger.info("Photo fix refused: %s", refusal.code)
+        message = MESSAGES[refusal.code].format(**refusal.values)
+        preview = _preview_jpeg(preview, config) if preview is not None else None
+        return FixResult(False, refused=Refusal(refusal.code, message), original_preview=preview)
+    result.original_preview = _preview_jpeg(preview, config)
+    return result
+
+
+def _input_values(problem):
+    if problem.code == "too_many_pixels":
+        pixels = problem.detail.get("pixels")
+        return {
+            "megapixels": checks.number(pixels / 1e6, 1) if pixels else "lebih dari batas",
+            "cap": checks.number(problem.detail["cap"] / 1e6, 1),
+        }
+    return {"found": problem.found}
+
+
+def _fix(data, upright, small, config):
+    rgb = upright.rgb
+    face = _one_face(landmarks.detect(small), config)
+    mask = segment.person_mask(small)
+    try:
+        crop = framing.plan(face, mask, upright.width, config)
+    except framing.FramingProblem as problem:
+        values = {}
+        if problem.code == "face_too_small":
+            values = {"upscale": checks.number(problem.detail["upscale"], 2), "max_upscale": checks.number(config.max_upscale, 1)}
+        raise Refused(problem.code, **values) from None
+
+    to_small = small.shape[1] / rgb.shape[1]
+    # Up to 10 % of enlargement from the reduced decode is not visible; more is.
+    if crop.upscale * upright.width / rgb.shape[1] > REDECODE_UPSCALE and rgb.shape[1] < upright.width:
+        rgb = inputs.open_upright(data, config.max_pixels, max(upright.width, upright.height)).rgb
+        to_small = small.shape[1] / rgb.shape[1]
+    matrix = crop.matrix @ np.diag([to_small, to_small, 1.0])  # decoded pixels → output
+    size = (config.output_width, config.output_height)
+    colour = _colour(config.background)
+    out, valid = _warp(rgb, matrix, size, colour)
+
+    person = segment.person_mask(out)
+    alpha = matte.refine(out, person) * valid
+    out_points = face.points @ crop.matrix[:, :2].T + crop.matrix[:, 2]
+    _check_matte(alpha, out_points, config)
+    warnings = []
+    if _light_headwear_risk(out, person, alpha, crop, config):
+        warnings.append(LIGHT_HEADWEAR)
+    fixed = matte.put_behind(out, alpha, colour)
+
+    encoded = _encode_under(fixed, config)
+    if encoded is None:
+        raise Refused("check_failed", problems="ukuran file")
+    data, _quality = encoded
+    report = checks.check_photo(data, get_config())
+    if not report.ok:
+        raise Refused("check_failed", problems=", ".join(report.errors))
+
+    full = np.diag([to_small * rgb.shape[1] / upright.width] * 2 + [1.0])
+    transform = (crop.matrix @ full).tolist()
+    return FixResult(
+        True, data=data, changes=_changes(upright, crop, len(data), config), report=report,
+        warnings=warnings, transform=transform,
+    )
+
+
+def _reduce(rgb, side):
+    height, width = rgb.shape[:2]
+    scale = side / min(height, width)
+    if scale >= 1:
+        return rgb
+    return cv2.resize(rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+
+
+def _shrink(rgb, factor):
+    """rgb reduced by a whole factor, averaging factor×factor blocks (OpenCV's fast path)."""
+    if factor <= 1:
+        return rgb
+    height, width = (rgb.shape[0] // factor) * factor, (rgb.shape[1] // factor) * factor
+    return cv2.resize(rgb[:height, :width], (width // factor, height // factor), interpolation=cv2.INTER_AREA)
+
+
+def _one_face(faces, config):
+    if not faces:
+        raise Refused("no_face")
+    counted = [face for face in faces if face.width >= config.face_second_min * faces[0].width]
+    if len(counted) > 1:
+        raise Refused("several_faces", faces=len(counted))
+    face = counted[0]
+    if abs(face.roll) > config.max_roll:
+        raise Refused("head_tilted", roll=checks.number(abs(face.roll)), max_roll=checks.number(config.max_roll))
+    if checks.eyes_closed(face, config.eye_blink_max):
+        raise Refused("eyes_closed")
+    if checks.mouth_open(face, config.mouth_gap_max):
+        raise Refused("mouth_open")
+    return face
+
+
+def _colour(text):
+    text = text.lstrip("#")
+    return tuple(int(text[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _warp(rgb, matrix, size, colour):
+    """The output pixels and where they come from the photo (1) or lie outside it (0)."""
+    scale = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))
+    source = rgb
+    if scale < MAX_WARP_REDUCTION:
+        # Reduce just the region the crop covers, by pixel averaging, then warp the rest.
+        inverse = cv2.invertAffineTransform(matrix)
+        corners = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float64)
+        mapped = corners @ inverse[:, :2].T + inverse[:, 2]
+        height, width = rgb.shape[:2]
+        x0, y0 = (max(0, int(np.floor(mapped[:, i].min())) - 2) for i in (0, 1))
+        x1 = min(width, int(np.ceil(mapped[:, 0].max())) + 2)
+        y1 = min(height, int(np.ceil(mapped[:, 1].max())) + 2)
+        # By a whole factor (fast), leaving a warp scale of 0.6–0.9.
+        factor = max(2, int(PREREDUCED_SCALE / scale))
+        source = _shrink(rgb[y0:y1, x0:x1], factor)
+        undo = np.array([[factor, 0, x0 + (factor - 1) / 2], [0, factor, y0 + (factor - 1) / 2], [0, 0, 1]])
+        matrix = matrix @ undo
+    out = cv2.warpAffine(source, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=colour)
+    inside = cv2.warpAffine(np.ones(source.shape[:2], np.float32), matrix, size, flags=cv2.INTER_LINEAR, borderValue=0)
+    # A pixel half outside the photo is background too.
+    return out, (inside > 0.999).astype(np.float32)
+
+
+def _check_matte(alpha, points, config):
+    height, width = alpha.shape
+    share = float(alpha.mean())
+    xs = np.clip(np.rint(points[:, 0]).astype(int), 0, width - 1)
+    ys = np.clip(np.rint(points[:, 1]).astype(int), 0, height - 1)
+    landmarks_inside = float((alpha[ys, xs] > 0.5).mean())
+    top_touched = float((alpha[:2] > 0.5).mean())
+    uncertain = float(((alpha > 0.05) & (alpha < 0.95)).mean())
+    if (
+        uncertain > config.max_uncertain_share
+        or not config.min_person_share <= share <= config.max_person_share
+        or landmarks_inside < config.min_landmarks_inside
+        or top_touched > 0.01
+    ):
+        logger.info(
+            "Photo fix mask refused: share %.2f, landmarks %.2f, top %.3f, uncertain %.3f",
+            share, landmarks_inside, top_touched, uncertain,
+        )
+        raise Refused("mask_failed")
+
+
+def _light_headwear_risk(out, person, alpha, crop, config):
+    """Light headwear on a light wall: the mask may have lost part of it."""
+    height, width = alpha.shape
+    hsv = cv2.cvtColor(out, cv2.COLOR_RGB2HSV)
+    top = hsv[: max(1, round(crop.crown_row + 0.15 * height))]
+    wall = top[person[: top.shape[0]] < 0.1]
+    if len(wall) == 0:
+        return False
+    light_wall = wall[:, 2].mean() > 0.7 * 255 and wall[:, 1].mean() < 0.2 * 255
+    if not light_wall:
+        return False
+    if not crop.crown_from_mask:
+        return True
+    crown = int(max(0, crop.crown_row))
+    head_top = hsv[crown : crown + round(0.08 * height), round(0.3 * width) : round(0.7 * width)]
+    head_alpha = alpha[crown : crown + round(0.08 * height), round(0.3 * width) : round(0.7 * width)]
+    head = head_top[head_alpha > 0.5]
+    return bool(len(head)) and head[:, 2].mean() > 0.7 * 255 and head[:, 1].mean() < 0.25 * 255
+
+
+def _encode(rgb, quality, subsampling):
+    buffer = io.BytesIO()
+    # Baseline (not progressive), optimised Huffman tables; no EXIF, ICC or comment.
+    Image.fromarray(rgb).save(buffer, "JPEG", quality=quality, subsampling=subsampling, optimize=True)
+    return buffer.getvalue()
+
+
+def _encode_under(rgb, config):
+    """(JPEG, quality) at the highest quality strictly under config.max_bytes, or None."""
+    best = _encode(rgb, 95, "4:4:4")
+    if len(best) < config.max_bytes:
+        return best, 95
+    found = None
+    low, high = config.min_quality, 94
+    while low <= high:
+        quality = (low + high) // 2
+        data = _encode(rgb, quality, "4:2:0")
+        if len(data) < config.max_bytes:
+            found, low = (data, quality), quality + 1
+        else:
+            high = quality - 1
+    return found
+
+
+def _preview(rgb, config):
+    """The input reduced by a whole factor to about preview_height (RGB array)."""
+    return _shrink(rgb, round(rgb.shape[0] / config.preview_height))
+
+
+def _preview_jpeg(preview, config):
+    buffer = io.BytesIO()
+    Image.fromarray(preview).save(buffer, "JPEG", quality=config.preview_quality)
+    return buffer.getvalue()
+
+
+def _changes(upright, crop, size, config):
+    changes = []
+    if upright.kind != "JPEG":
+        changes.append(f"diubah dari {upright.kind} ke JPEG")
+    if upright.rotated:
+        changes.append("diputar tegak sesuai orientasi kamera")
+    changes.append("latar diganti merah" if config.background.lower() == "#d74532" else f"latar diganti {config.background}")
+    changes.append("dipotong 4:6")
+    dimensions = f"{config.output_width}×{config.output_height}"
+    changes.append(f"diperbesar ke {dimensions}" if crop.upscale > 1.0 else f"diperkecil ke {dimensions}")
+    if round(abs(crop.roll)) >= 1:
+        changes.append(f"diputar {checks.number(abs(crop.roll))}°")
+    changes.append(f"{size // 1024} KB")
+    return changes
