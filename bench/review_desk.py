@@ -17,6 +17,7 @@ and keys per record; target: one page load and at most two keys a record.
 import argparse
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,13 +138,20 @@ def review_queue(url, count):
     """Sign in, open the desk, verify every record with `v`. Returns the measurements."""
     from playwright.sync_api import expect, sync_playwright
 
-    requests, loads, keys = Counter(), [0], [0]
+    requests, loads, keys, waits = Counter(), [0], [0], {"POST": [], "GET": []}
 
     def on_request(request):
         if request.resource_type == "document" and request.frame == page.main_frame:
             requests[f"document {request.method}"] += 1
         else:
             requests[request.resource_type] += 1
+
+    def on_finished(request):
+        # Time to first byte of the verification POST and of the next record's page: the server's share.
+        if request.resource_type == "document" and request.frame == page.main_frame:
+            timing = request.timing
+            if timing["responseStart"] >= 0 and timing["requestStart"] >= 0:
+                waits[request.method].append((timing["responseStart"] - timing["requestStart"]) / 1000)
 
     def on_load(_page):
         loads[0] += 1
@@ -168,6 +176,7 @@ def review_queue(url, count):
             page.wait_for_load_state("load")
 
             page.on("request", on_request)
+            page.on("requestfinished", on_finished)
             page.on("load", on_load)
             started = time.perf_counter()
             for left in range(count, 0, -1):
@@ -181,7 +190,7 @@ def review_queue(url, count):
             final_url = page.url
         finally:
             browser.close()
-    return elapsed, requests, loads[0], keys[0], final_url
+    return elapsed, requests, loads[0], keys[0], final_url, waits
 
 
 def main():
@@ -202,7 +211,7 @@ def main():
         with open(workdir / "runserver.log", "w") as log:
             server, url = start_server(env, free_port(), log)
             try:
-                elapsed, requests, loads, keys, final_url = review_queue(url, args.records)
+                elapsed, requests, loads, keys, final_url, waits = review_queue(url, args.records)
             finally:
                 server.terminate()
                 try:
@@ -227,6 +236,10 @@ def main():
         + f"; other {sum(others.values()) / n:.2f}"
         + ("".join(f", {kind} {total / n:.2f}" for kind, total in sorted(others.items())) if others else "")
         + ")"
+    )
+    print(
+        "server time to first byte, median: "
+        + ", ".join(f"{method} {statistics.median(values):.3f} s" for method, values in waits.items() if values)
     )
     print(f"page loads per record: {loads / n:.2f}; keys per record: {keys / n:.2f}")
     met = verified == n and loads / n <= TARGET_LOADS and keys / n <= TARGET_KEYS
