@@ -416,8 +416,13 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     @admin.action(description="Kirim pengingat email ke yang belum selesai", permissions=["change"])
     def send_reminders(self, request, queryset):
         totals = {"queued": 0, "already": 0, "without": 0, "over": 0}
-        for batch in Batch.objects.filter(pk__in=queryset.values("batch")):
-            run = notifications.send_reminders(batch, by=request.user, queryset=queryset)
+        # The worker sends queued mail one at a time, so the queue needs no pause of its
+        # own; what protects the mail server is the cap, and it holds for the whole
+        # action, not for each batch in the selection.
+        remaining = notifications.max_per_run()
+        for batch in Batch.objects.filter(pk__in=queryset.values("batch")).order_by("pk"):
+            run = notifications.send_reminders(batch, by=request.user, queryset=queryset, limit=remaining)
+            remaining -= run.to_send
             totals["queued"] += run.queued + run.sent
             totals["already"] += run.already_today
             totals["without"] += run.without_email

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from profiles import review
 from profiles.backends import FirstSignInBackend
-from profiles.models import MailLog, User
-from tests.conftest import client_for
-from tests.rosters import give_photo
+from profiles.models import Batch, MailLog, User
+from profiles.services import create_participant
+from tests.conftest import ALICE_VALUES, client_for
+from tests.rosters import give_photo, nip_for
 
 CHANGELIST = reverse("admin:profiles_participant_changelist")
 
@@ -61,6 +62,16 @@ def test_the_reminder_action_queues_mail_for_unfinished_selected_participants(st
     act(staff_client, "send_reminders", alice, bob)
     assert [m.to for m in mail.outbox] == [[bob.email]]
     assert MailLog.objects.get().kind == "reminder"
+
+
+def test_the_reminder_action_caps_the_whole_selection_not_each_batch(staff_client, bob, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REMINDER_MAX_PER_RUN = 1
+    other = Batch.objects.create(name="Latsar Lain", deadline=bob.batch.deadline)
+    carol = create_participant(nip_for(31), other, {**ALICE_VALUES, "email": "carol@kemenkeu.go.id"})
+    response = act(staff_client, "send_reminders", bob, carol)
+    assert len(mail.outbox) == 1 and MailLog.objects.count() == 1
+    assert "1 melebihi batas sekali kirim" in staff_client.get(response.url).content.decode()
 
 
 def test_the_change_page_lists_the_mail_sent(staff_client, bob, settings):
