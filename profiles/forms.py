@@ -15,6 +15,7 @@ from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
 from profiles.record import clean_record
 
 BLANK_CHOICE = [("", "— pilih —")]
+SEMICOLON_SHORT = "tulis satu tanda titik koma (;) di antara tempat dan tanggal lahir."
 
 
 class SignInForm(AuthenticationForm):
@@ -145,7 +146,8 @@ class ProfileForm(forms.Form):
         self.values = result.values
         if self.has_error(BIRTH, "birth_semicolon"):
             # The error repeats the reminder; the help text would say it a second time.
-            self.fields[BIRTH].help_text = ""
+            # The bound field copied the help text when cleaning began.
+            self.fields[BIRTH].help_text = self[BIRTH].help_text = ""
         return self.cleaned_data
 
     def printed_name(self):
@@ -162,8 +164,10 @@ class ProfileForm(forms.Form):
         """(anchor id, label, message) of every error, in the form's order, for the summary."""
         items = [("", "", error) for error in self.non_field_errors()]
         for name, field in self.fields.items():
-            for error in self.errors.get(name, []):
-                items.append((f"id_{name}", field.label, error))
+            for error in self.errors.as_data().get(name, []):
+                # The full reminder is next to the field; the summary only names the problem.
+                message = SEMICOLON_SHORT if error.code == "birth_semicolon" else " ".join(error.messages)
+                items.append((f"id_{name}", field.label, message))
         return items
 
 
