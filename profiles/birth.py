@@ -130,6 +130,17 @@ def normalize_place(raw):
     return _WORD.sub(_capitalize, text)
 
 
+# A place (no digits) then a date, with a comma or only a space where the semicolon goes:
+# "Jayapura, 21-1-1993" or "Jayapura 21-1-1993" has one meaning, so it is not refused.
+_PLACE_THEN_DATE = re.compile(r"^([^\d,;]*[^\d\s,;])\s*(?:,\s*|\s+)(\d[\d\-/.: T]*)$")
+
+
+def _with_semicolon(text):
+    if match := _PLACE_THEN_DATE.match(text):
+        return f"{match.group(1)};{match.group(2)}"
+    return text
+
+
 def split_birth_field(raw, *, lenient=False):
     """`Tempat;Tanggal` → the two raw halves, stripped; the form's shape checks only."""
     text = collapse_spaces(raw)
@@ -137,9 +148,8 @@ def split_birth_field(raw, *, lenient=False):
         raise ValidationError(
             f"Tempat dan tanggal lahir wajib diisi. {EXAMPLE}", code="birth_required"
         )
-    if ";" not in text and lenient and text.count(",") == 1:
-        # "Jayapura, 29-02-2000" in a roster: with one comma the meaning is unambiguous.
-        text = text.replace(",", ";")
+    if ";" not in text:
+        text = _with_semicolon(text)
     if ";" not in text:
         raise ValidationError(SEMICOLON_REMINDER, code="birth_semicolon")
     if text.count(";") > 1:

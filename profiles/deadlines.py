@@ -41,3 +41,17 @@ def describe_time_left(deadline, now):
     if not days and minutes:
         parts.append(f"{minutes} menit")
     return (" ".join(parts) or "kurang dari 1 menit") + " lagi"
+
+
+def describe_duration(duration):
+    """`15 menit`, `1 jam 30 menit`, `2 hari`: a wait as the lockout page says it."""
+    if isinstance(duration, (int, float)):
+        duration = timedelta(seconds=duration)
+    if duration is None or duration <= timedelta(0):
+        return ""
+    # Round up: "wait 15 minutes" must not let someone try again after 14.
+    minutes_total = -(-int(duration.total_seconds()) // 60)
+    days, rest = divmod(minutes_total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam"), (minutes, "menit")) if n]
+    return " ".join(parts)

@@ -1,18 +1,21 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils import timezone
 
 from profiles.backends import normalize_username
+from profiles.birth import SEMICOLON_REMINDER
 from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
 from profiles.nip import normalize_nip
-from profiles.fields import EDITABLE, EDITABLE_NAMES
+from profiles.fields import BIRTH, EDITABLE, EDITABLE_NAMES
+from profiles.names import normalize_nama
 from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
 from profiles.record import clean_record
 
 BLANK_CHOICE = [("", "— pilih —")]
+SEMICOLON_SHORT = "tulis satu tanda titik koma (;) di antara tempat dan tanggal lahir."
 
 
 class SignInForm(AuthenticationForm):
@@ -25,10 +28,13 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "NIP"
+        self.fields["username"].help_text = "18 angka; boleh dengan spasi, contoh 19900101 201903 1 001."
         self.fields["username"].widget.attrs.update(
-            {"autocomplete": "username", "inputmode": "text", "placeholder": "19900101 201903 1 001"}
+            {"autocomplete": "username", "inputmode": "numeric", "autocapitalize": "off",
+             "spellcheck": "false"}
         )
         self.fields["password"].label = "Kata sandi"
+        self.fields["password"].help_text = "Pada masuk pertama, kata sandi adalah NIP Anda."
 
     def clean_username(self):
         return normalize_username(self.cleaned_data.get("username"))
@@ -99,9 +105,18 @@ class ProfileForm(forms.Form):
         for spec in EDITABLE:
             self.fields[spec.name] = form_field(spec)
         self.fields["version"] = version
+        # The guide's semicolon reminder, once: next to the field it is about.
+        self.fields[BIRTH].help_text = SEMICOLON_REMINDER
+        self.fields["nama"].widget.attrs.update({"aria-describedby": "nama-preview"})
         self.helper = FormHelper()
         # Our Indonesian messages, not the browser's own required-field bubbles.
         self.helper.attrs = {"novalidate": ""}
+        layout = []
+        for name in self.fields:
+            layout.append(name)
+            if name == "nama":
+                layout.append(HTML('{% include "profiles/_name_preview.html" %}'))
+        self.helper.layout = Layout(*layout)
         if readonly:
             for field in self.fields.values():
                 field.disabled = True
@@ -129,7 +144,31 @@ class ProfileForm(forms.Form):
             for error in errors:
                 self.add_error(field if field in self.fields else None, error)
         self.values = result.values
+        if self.has_error(BIRTH, "birth_semicolon"):
+            # The error repeats the reminder; the help text would say it a second time.
+            # The bound field copied the help text when cleaning began.
+            self.fields[BIRTH].help_text = self[BIRTH].help_text = ""
         return self.cleaned_data
+
+    def printed_name(self):
+        """("Ahmad Yani, S.E.", "") or ("", error): the "Akan tercetak" line without script."""
+        raw = self.data.get("nama") if self.is_bound else self.initial.get("nama")
+        if not raw:
+            return "", ""
+        try:
+            return normalize_nama(raw), ""
+        except forms.ValidationError as error:
+            return "", error.messages[0]
+
+    def error_summary(self):
+        """(anchor id, label, message) of every error, in the form's order, for the summary."""
+        items = [("", "", error) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for error in self.errors.as_data().get(name, []):
+                # The full reminder is next to the field; the summary only names the problem.
+                message = SEMICOLON_SHORT if error.code == "birth_semicolon" else " ".join(error.messages)
+                items.append((f"id_{name}", field.label, message))
+        return items
 
 
 class PhotoUploadForm(forms.Form):

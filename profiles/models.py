@@ -345,3 +345,23 @@ class ExportLog(models.Model):
         verbose_name = "log ekspor"
         verbose_name_plural = "log ekspor"
         ordering = ["-created_at"]
+
+
+class PasswordResetRequest(models.Model):
+    """One "Lupa kata sandi?" request, counted for the rate limit (profiles.password_reset).
+
+    Kept whether or not the NIP exists, so the limit says nothing about accounts. The NIP
+    is stored as a keyed hash: this table is a counter, not a log of who asked.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    nip_hash = models.CharField(max_length=64)
+    ip_address = models.CharField(max_length=45)
+
+    class Meta:
+        verbose_name = "permintaan atur ulang kata sandi"
+        verbose_name_plural = "permintaan atur ulang kata sandi"
+        indexes = [
+            models.Index(fields=["nip_hash", "created_at"], name="reset_by_nip"),
+            models.Index(fields=["ip_address", "created_at"], name="reset_by_ip"),
+        ]

@@ -153,13 +153,21 @@ def _new_code():
             return code
 
 
-def confirm(participant, *, by, expected_version=None, now=None):
+# Means "the caller did not say which photo it showed" (None means "no photo was shown").
+NOT_GIVEN = object()
+
+
+def confirm(participant, *, by, expected_version=None, expected_photo=NOT_GIVEN, now=None):
     """The participant declares data and photo correct (replaces the questionnaire)."""
     now = now or timezone.now()
     with transaction.atomic():
         fresh = _locked(participant)
         if expected_version is not None and fresh.version != expected_version:
             raise StaleData
+        if expected_photo is not NOT_GIVEN:
+            current = fresh.photo.uuid if fresh.photo_id else None
+            if str(current or "") != str(expected_photo or ""):
+                raise StaleData
         if not fresh.can_edit(now):
             raise EditingClosed
         missing = missing_items(fresh)

@@ -2,17 +2,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from profiles import review
+from profiles import review, statuses
 from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
-from profiles.fields import display_rows
+from profiles.fields import display_rows, missing_fields
 from profiles.forms import ChoosePasswordForm, ProfileForm
-from profiles.models import Photo
+from profiles.models import Photo, Status
+from profiles.names import normalize_nama
+from profiles.nip import format_nip
 from profiles.ranks import GOLONGAN_PANGKAT
 from profiles.services import EditConflict, EditingClosed, save_participant_data
 
@@ -25,6 +29,11 @@ CONFLICT = (
     "Data Anda baru saja diubah di tempat lain (tab lain atau oleh admin). "
     "Perubahan Anda belum disimpan: periksa data terbaru di bawah, lalu simpan lagi."
 )
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG in static/.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def home(request):
@@ -46,7 +55,8 @@ def password_set(request):
 
 
 def profile_rows(participant):
-    return display_rows(participant)
+    # Participants read the NIP spaced, as on their SK (`19930121 202012 1 001`).
+    return [(label, format_nip(value) if label == "NIP" else value) for label, value in display_rows(participant)]
 
 
 def deadline_context(participant, now):
@@ -63,6 +73,44 @@ def deadline_context(participant, now):
     }
 
 
+def photo_notes(participant):
+    photo = participant.photo
+    return statuses.photo_notes(photo.report, photo.warnings) if photo else []
+
+
+def status_context(participant, now):
+    """The badge, its sentence and the three steps of My profile."""
+    can_edit = participant.can_edit(now)
+    status = review.effective_status(participant, now)
+    missing_data = [field.label for field in missing_fields(participant)]
+    notes = photo_notes(participant)
+    return {
+        "status": status,
+        "status_label": status.label,
+        "status_text": statuses.explain(status, can_edit=can_edit),
+        "status_badge": statuses.badge_class(status),
+        "photo_notes": notes,
+        "steps": statuses.checklist(
+            missing_data=missing_data,
+            has_photo=participant.photo_id is not None,
+            photo_notes=len(notes),
+            confirmed=participant.confirmed_at is not None,
+            confirmation_code=participant.confirmation_code,
+            status=status,
+            can_edit=can_edit,
+        ),
+    }
+
+
+def approval_at_stake(participant):
+    """A save now cancels the confirmation or the verification (review.revoke_approval)."""
+    if participant.status == Status.TERVERIFIKASI or participant.verified_at:
+        return "verified"
+    if participant.confirmed_at:
+        return "confirmed"
+    return None
+
+
 @participant_required
 @require_http_methods(["GET"])
 def profile(request, participant):
@@ -74,6 +122,7 @@ def profile(request, participant):
             "participant": participant,
             "rows": profile_rows(participant),
             "missing": review.missing_items(participant),
+            **status_context(participant, now),
             **deadline_context(participant, now),
         },
     )
@@ -85,17 +134,17 @@ def profile_edit(request, participant):
     now = timezone.now()
     context = {
         "participant": participant,
+        "rows": profile_rows(participant),
         "pangkat_by_golongan": dict(GOLONGAN_PANGKAT),
+        "at_stake": approval_at_stake(participant),
         **deadline_context(participant, now),
     }
     if request.method == "POST":
-        if not context["can_edit"]:
-            messages.error(request, CLOSED)
-            return redirect("profile")
+        # The deadline is the service's to refuse (services.EditingClosed).
         form = ProfileForm(request.POST, participant=participant)
         if form.is_valid():
             try:
-                save_participant_data(
+                saved = save_participant_data(
                     participant,
                     form.values,
                     expected_version=form.cleaned_data["version"],
@@ -119,7 +168,11 @@ def profile_edit(request, participant):
                     "profiles/profile_edit.html",
                     {**context, "form": form, "latest_rows": profile_rows(participant)},
                 )
-            messages.success(request, SAVED)
+            revoked = getattr(saved, "revoked", None)
+            if revoked:
+                messages.warning(request, statuses.revoked_message(revoked))
+            else:
+                messages.success(request, SAVED)
             return redirect("profile")
     else:
         form = ProfileForm(
@@ -128,6 +181,23 @@ def profile_edit(request, participant):
             readonly=not context["can_edit"],
         )
     return render(request, "profiles/profile_edit.html", {**context, "form": form})
+
+
+# Longer than any name with titles (the field holds 150): nothing to normalise beyond it.
+NAME_PREVIEW_LIMIT = 300
+
+
+@participant_required
+@require_http_methods(["GET"])
+def name_preview(request, participant):
+    """How a typed name will print ("Akan tercetak"): profiles.names decides, not the script."""
+    raw = request.GET.get("nama", "")
+    if len(raw) > NAME_PREVIEW_LIMIT:
+        return JsonResponse({"printed": "", "error": "Nama terlalu panjang."})
+    try:
+        return JsonResponse({"printed": normalize_nama(raw), "error": ""})
+    except ValidationError as error:
+        return JsonResponse({"printed": "", "error": error.messages[0]})
 
 
 @login_required
@@ -160,18 +230,27 @@ class ConfirmForm(forms.Form):
         label=f"Saya menyatakan data dan foto di atas sudah benar. {RESPONSIBILITY}.",
         error_messages={"required": "Centang pernyataan ini untuk mengonfirmasi data Anda."},
     )
+    # What the page showed: a change in another tab makes the confirmation fail.
     version = forms.IntegerField(widget=forms.HiddenInput)
+    photo = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 @participant_required
 @require_http_methods(["GET", "POST"])
 def confirm(request, participant):
     now = timezone.now()
-    form = ConfirmForm(request.POST or None, initial={"version": participant.version})
+    shown_photo = participant.photo.uuid if participant.photo else None
+    form = ConfirmForm(
+        request.POST or None, initial={"version": participant.version, "photo": shown_photo}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             confirmed = review.confirm(
-                participant, by=request.user, expected_version=form.cleaned_data["version"], now=now
+                participant,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                expected_photo=form.cleaned_data["photo"],
+                now=now,
             )
         except review.ReviewError as error:
             messages.error(request, str(error))
@@ -187,6 +266,7 @@ def confirm(request, participant):
             "missing": review.missing_items(participant),
             "form": form,
             "statement": RESPONSIBILITY,
+            **status_context(participant, now),
             **deadline_context(participant, now),
         },
     )

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import desk_views, photo_views, staff_views, views
+from profiles import certificate_views, desk_views, photo_views, staff_views, views
 from profiles.forms import SignInForm
+from profiles.password_reset import NewPasswordForm, NipPasswordResetForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
 admin.site.site_title = "Smartbangkom"
@@ -19,9 +20,36 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "lupa-kata-sandi/",
+        auth_views.PasswordResetView.as_view(form_class=NipPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "lupa-kata-sandi/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "atur-ulang/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "atur-ulang/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("kata-sandi/", views.password_set, name="password_set"),
     path("profil/", views.profile, name="profile"),
     path("profil/ubah/", views.profile_edit, name="profile_edit"),
+    path("profil/nama-cetak/", views.name_preview, name="name_preview"),
+    path("profil/sertifikat/", certificate_views.certificate_preview, name="certificate_preview"),
+    path(
+        "profil/sertifikat/pratinjau-sertifikat.pdf",
+        certificate_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
     path("profil/foto/", photo_views.photo_upload, name="photo_upload"),
     path("profil/foto/perbaikan/", photo_views.photo_fix_start, name="photo_fix_start"),
     path("profil/foto/perbaikan/<uuid:fix_uuid>/", photo_views.photo_fix, name="photo_fix"),
@@ -50,4 +78,5 @@ urlpatterns = [
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/verifikasi/", desk_views.verify, name="desk_verify"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/revisi/", desk_views.revision, name="desk_revision"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon),
 ]

@@ -204,7 +204,7 @@ def test_it_requires_the_birth_field(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["Jayapura 29-2-2000", "Jayapura, 29-2-2000", "Jayapura:29-2-2000", "Jayapura"]
+    "raw", ["Jayapura:29-2-2000", "Jayapura", "Jayapura-29-2-2000", "29-2-2000"]
 )
 def test_it_reminds_not_to_delete_the_semicolon(raw):
     error = error_of(parse_birth_field, raw, today=TODAY)
@@ -285,3 +285,16 @@ def test_it_formats_the_field_keeping_the_semicolon(tempat, tanggal, text):
 def test_the_formatted_field_reads_back_unchanged():
     text = format_birth_field("Kota Bandung", date(2000, 2, 9))
     assert format_birth_field(*parse_birth_field(text, today=TODAY)) == text
+
+
+@pytest.mark.parametrize("raw", ["Jayapura 21-1-1993", "Jayapura, 21-1-1993", "Jayapura ,21-01-1993"])
+def test_the_form_accepts_a_comma_or_a_space_instead_of_the_semicolon(raw):
+    assert parse_birth_field(raw, today=TODAY) == ("Jayapura", date(1993, 1, 21))
+
+
+def test_a_place_of_several_words_before_a_space_keeps_its_words():
+    assert parse_birth_field("kota bandung 5-6-1990", today=TODAY) == ("Kota Bandung", date(1990, 6, 5))
+
+
+def test_a_digit_in_the_place_is_not_taken_for_the_date():
+    assert code_of(parse_birth_field, "Jakarta 2 21-1-1993", today=TODAY) == "birth_date_format"

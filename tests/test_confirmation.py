@@ -22,7 +22,8 @@ def complete_alice(alice):
 
 
 def confirm(client, participant, **data):
-    return client.post(reverse("confirm"), {"setuju": "on", "version": participant.version, **data})
+    shown = {"setuju": "on", "version": participant.version, "photo": participant.photo.uuid if participant.photo else ""}
+    return client.post(reverse("confirm"), {**shown, **data})
 
 
 def test_it_shows_the_data_photo_and_responsibility_statement(alice_client, complete_alice):
@@ -147,3 +148,33 @@ def test_the_profile_offers_confirmation_then_links_the_receipt(alice_client, co
 def test_it_rejects_other_methods(alice_client, complete_alice):
     assert alice_client.put(reverse("confirm")).status_code == 405
     assert alice_client.post(reverse("receipt", args=["ABCD1234"])).status_code == 405
+
+
+def test_the_page_carries_the_version_and_photo_it_shows(alice_client, complete_alice):
+    body = alice_client.get(reverse("confirm")).content.decode()
+    assert f'name="version" value="{complete_alice.version}"' in body
+    assert f'name="photo" value="{complete_alice.photo.uuid}"' in body
+
+
+def test_a_photo_changed_in_another_tab_makes_the_confirmation_fail(alice_client, complete_alice):
+    shown = complete_alice.photo.uuid
+    give_photo(complete_alice)
+    response = alice_client.post(
+        reverse("confirm"), {"setuju": "on", "version": complete_alice.version, "photo": shown}, follow=True
+    )
+    assert "baru saja berubah" in response.content.decode()
+    complete_alice.refresh_from_db()
+    assert complete_alice.confirmed_at is None
+
+
+def test_the_photo_notes_are_shown_next_to_the_photo(alice_client, alice):
+    give_photo(alice, warnings=["shirt_not_white"])
+    body = alice_client.get(reverse("confirm")).content.decode()
+    assert "Catatan shirt_not_white." in body and "Ganti foto" in body
+
+
+def test_after_the_deadline_there_is_no_confirmation_form(alice_client, complete_alice):
+    complete_alice.batch.deadline = timezone.now() - timedelta(minutes=1)
+    complete_alice.batch.save()
+    body = alice_client.get(reverse("confirm")).content.decode()
+    assert 'name="setuju"' not in body and "Dianggap valid" in body

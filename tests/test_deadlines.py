@@ -1,6 +1,7 @@
+import pytest
 from datetime import datetime, timedelta, timezone
 
-from profiles.deadlines import describe_deadline, describe_time_left
+from profiles.deadlines import describe_deadline, describe_duration, describe_time_left
 
 UTC = timezone.utc
 
@@ -24,3 +25,18 @@ def test_it_says_when_the_deadline_has_passed():
     now = datetime(2021, 7, 10, tzinfo=UTC)
     assert describe_time_left(now - timedelta(seconds=1), now) == "sudah lewat"
     assert describe_time_left(now, now) == "sudah lewat"
+
+
+@pytest.mark.parametrize(
+    "duration, words",
+    [
+        (timedelta(minutes=15), "15 menit"),
+        (timedelta(hours=1, minutes=30), "1 jam 30 menit"),
+        (timedelta(days=2), "2 hari"),
+        (timedelta(seconds=61), "2 menit"),
+        (900, "15 menit"),
+        (timedelta(0), ""),
+    ],
+)
+def test_it_says_a_wait_in_words(duration, words):
+    assert describe_duration(duration) == words

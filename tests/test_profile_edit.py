@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Participant, Status
+from profiles import review
 from tests.conftest import client_for
+from tests.rosters import give_photo
 
 URL = reverse("profile_edit")
 
@@ -63,7 +65,7 @@ def test_choosing_a_golongan_fills_the_pangkat(alice_client, alice):
 @pytest.mark.parametrize(
     "field, value, code",
     [
-        ("tempat_tanggal_lahir", "Jayapura 21-1-1993", "birth_semicolon"),
+        ("tempat_tanggal_lahir", "Jayapura", "birth_semicolon"),
         ("tempat_tanggal_lahir", "Jayapura;29-2-2001", "birth_date_invalid"),
         ("tempat_tanggal_lahir", "Jayapura;22-1-1993", "nip_birth_mismatch"),
         ("jenis_kelamin", "Laki-laki", "nip_gender_mismatch"),
@@ -84,7 +86,7 @@ def test_it_rejects_a_bad_value_with_its_code_and_changes_nothing(alice_client, 
 
 
 def test_the_semicolon_message_carries_the_guides_reminder(alice_client, alice):
-    response = post(alice_client, alice, tempat_tanggal_lahir="Jayapura 21-1-1993")
+    response = post(alice_client, alice, tempat_tanggal_lahir="Jayapura")
     assert "JANGAN MENGHAPUS tanda titik koma" in response.content.decode()
 
 
@@ -95,12 +97,12 @@ def test_every_field_is_required(alice_client, alice):
     assert form_error_codes(response, "jabatan") == ["required"]
 
 
-def test_after_the_deadline_the_form_is_read_only(alice_client, alice):
+def test_after_the_deadline_it_shows_the_data_without_a_form(alice_client, alice):
     alice.batch.deadline = timezone.now() - timedelta(seconds=1)
     alice.batch.save()
     body = alice_client.get(URL).content.decode()
-    assert "disabled" in body
-    assert "Simpan" not in body
+    assert "data hanya dapat dilihat" in body and "Siti Rahmawati, S.E." in body
+    assert 'name="nama"' not in body and "Simpan" not in body
 
 
 def test_after_the_deadline_a_post_is_refused_and_changes_nothing(alice_client, alice):
@@ -124,7 +126,7 @@ def test_an_admin_can_reopen_one_participant_after_the_deadline(alice_client, al
     assert alice.jabatan == "Dibuka Kembali"
     bob_client = client_for(bob.user)
     bob.refresh_from_db()
-    assert post(bob_client, bob, jabatan="Tetap Tertutup").status_code == 302
+    assert post(bob_client, bob, jabatan="Tetap Tertutup", jenis_kelamin="Laki-laki").status_code == 302
     bob.refresh_from_db()
     assert bob.jabatan != "Tetap Tertutup"
 
@@ -176,3 +178,105 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, alice):
 
 def test_it_rejects_other_methods(alice_client):
     assert alice_client.put(URL).status_code == 405
+
+
+def confirmed(participant):
+    give_photo(participant)
+    participant.refresh_from_db()
+    review.confirm(participant, by=participant.user, expected_version=participant.version,
+                   expected_photo=participant.photo.uuid)
+    participant.refresh_from_db()
+    return participant
+
+
+def test_it_warns_before_saving_that_a_confirmation_will_be_cancelled(alice_client, alice):
+    confirmed(alice)
+    body = alice_client.get(URL).content.decode()
+    assert 'data-at-stake="confirmed"' in body and "membatalkan konfirmasi Anda" in body
+
+
+def test_it_warns_before_saving_that_a_verification_will_be_cancelled(alice_client, alice):
+    Participant.objects.filter(pk=alice.pk).update(status=Status.TERVERIFIKASI)
+    body = alice_client.get(URL).content.decode()
+    assert 'data-at-stake="verified"' in body
+
+
+def test_there_is_no_warning_before_a_confirmation(alice_client, alice):
+    assert "reconfirm-notice" not in alice_client.get(URL).content.decode()
+
+
+def test_after_saving_it_says_the_confirmation_was_cancelled(alice_client, alice):
+    alice = confirmed(alice)
+    response = post(alice_client, alice, jabatan="Auditor Ahli Pertama")
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "Berhasil di Update" in page and "Konfirmasi Anda dibatalkan" in page
+    assert "Konfirmasi ulang" in page
+
+
+def test_a_save_that_changes_nothing_keeps_the_confirmation(alice_client, alice):
+    alice = confirmed(alice)
+    stored = {**GOOD, "nama": alice.nama, "tempat_tanggal_lahir": "Jayapura;21-1-1993",
+              "jabatan": alice.jabatan, "email": alice.email, "alamat_instansi": alice.alamat_instansi,
+              "no_telp": "0812-3456-7890"}
+    response = alice_client.post(URL, {**stored, "version": alice.version})
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "dibatalkan" not in page
+    alice.refresh_from_db()
+    assert alice.confirmed_at is not None
+
+
+def test_it_accepts_a_space_instead_of_the_semicolon_and_stores_it_canonically(alice_client, alice):
+    assert post(alice_client, alice, tempat_tanggal_lahir="jayapura 21-1-1993").status_code == 302
+    alice.refresh_from_db()
+    assert (alice.tempat_lahir, alice.tanggal_lahir.isoformat()) == ("Jayapura", "1993-01-21")
+
+
+def test_it_accepts_a_comma_instead_of_the_semicolon(alice_client, alice):
+    assert post(alice_client, alice, tempat_tanggal_lahir="Jayapura, 21-1-1993").status_code == 302
+
+
+def test_the_semicolon_reminder_appears_once(alice_client, alice):
+    assert alice_client.get(URL).content.decode().count("JANGAN MENGHAPUS") == 1
+    body = post(alice_client, alice, tempat_tanggal_lahir="Jayapura").content.decode()
+    assert body.count("JANGAN MENGHAPUS") == 1
+
+
+def test_the_error_summary_links_to_each_bad_field(alice_client, alice):
+    body = post(alice_client, alice, email="siti@gmail.com", nama="Siti 2").content.decode()
+    summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
+    assert 'href="#id_email"' in summary and 'href="#id_nama"' in summary
+    assert 'tabindex="-1"' in body[body.index("<div", body.index("error-summary") - 80):]
+
+
+def test_it_shows_how_the_typed_name_will_print(alice_client, alice):
+    body = post(alice_client, alice, nama="ahmad yani se", email="x@gmail.com").content.decode()
+    assert "Akan tercetak: <strong>Ahmad Yani, S.E.</strong>" in body
+
+
+def test_the_name_preview_endpoint_uses_the_name_rule(alice_client, alice):
+    response = alice_client.get(reverse("name_preview"), {"nama": "muhamad ilyasa, SH, SE, MM"})
+    assert response.json() == {"printed": "Muhamad Ilyasa, S.H., S.E., M.M.", "error": ""}
+
+
+def test_the_name_preview_endpoint_explains_a_bad_name(alice_client, alice):
+    data = alice_client.get(reverse("name_preview"), {"nama": "Siti 2"}).json()
+    assert data["printed"] == "" and "angka" in data["error"]
+
+
+def test_the_name_preview_endpoint_refuses_a_huge_value(alice_client, alice):
+    data = alice_client.get(reverse("name_preview"), {"nama": "a" * 1000}).json()
+    assert data["printed"] == "" and data["error"]
+
+
+def test_the_name_preview_is_for_participants_only(client, staff_client, alice):
+    url = reverse("name_preview")
+    assert client.get(url, {"nama": "x"})["Location"].startswith(reverse("login"))
+    assert staff_client.get(url, {"nama": "x"})["Location"] == reverse("admin:index")
+
+
+def test_the_name_preview_rejects_post(alice_client, alice):
+    assert alice_client.post(reverse("name_preview"), {"nama": "x"}).status_code == 405
+
+
+def test_the_page_shows_the_nip_spaced(alice_client, alice):
+    assert "19930121 202012 2 004" in alice_client.get(URL).content.decode()

@@ -1,0 +1,110 @@
+"""Lupa kata sandi?: a reset link to the official e-mail on record, by NIP.
+
+Django's password-reset views do the token work; this module decides who gets a mail.
+The answer page is the same whether or not the NIP exists, has a password, or was
+rate-limited. Limits (counted in the database, PasswordResetRequest rows, so they hold
+across processes): at most RESET_PER_NIP requests per NIP and RESET_PER_ADDRESS per
+client address within an hour. Accounts still on their first sign-in (no usable
+password) get no mail: their password is the NIP, and the page says so.
+"""
+
+import logging
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from profiles.backends import normalize_username
+from profiles.mail import queue_mail
+from profiles.models import Participant, PasswordResetRequest
+
+logger = logging.getLogger(__name__)
+
+RESET_PER_NIP = 3
+RESET_PER_ADDRESS = 20
+WINDOW = timedelta(hours=1)
+
+
+def nip_hash(nip):
+    return salted_hmac("profiles.password_reset", nip).hexdigest()
+
+
+def client_address(request):
+    # The address django-axes resolved (ipware, configured proxy count), else the socket's.
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "") or ""
+
+
+def allowed(nip, address, now):
+    """Record the request; False when this NIP or this address asked too often."""
+    since = now - WINDOW
+    key = nip_hash(nip)
+    by_nip = PasswordResetRequest.objects.filter(nip_hash=key, created_at__gte=since).count()
+    by_address = PasswordResetRequest.objects.filter(ip_address=address, created_at__gte=since).count()
+    PasswordResetRequest.objects.create(nip_hash=key, ip_address=address[:45], created_at=now)
+    # Old rows count for nothing; drop them here instead of in a separate job.
+    PasswordResetRequest.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    return by_nip < RESET_PER_NIP and by_address < RESET_PER_ADDRESS
+
+
+def reset_link(user):
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def request_reset(nip, *, address, now=None):
+    """Send the link when the NIP names a participant with a password and an e-mail.
+
+    Returns the MailLog or None; callers must not tell the visitor which it was.
+    """
+    now = now or timezone.now()
+    if not allowed(nip, address, now):
+        logger.info("password reset refused by the rate limit")
+        return None
+    participant = (
+        Participant.objects.select_related("user", "batch").filter(nip=nip, user__is_active=True).first()
+    )
+    if participant is None or not participant.user.has_usable_password() or not participant.email:
+        return None
+    return queue_mail(
+        kind="password_reset",
+        to=participant.email,
+        participant=participant,
+        context={"batch": participant.batch, "reset_link": reset_link(participant.user),
+                 "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+    )
+
+
+class NipPasswordResetForm(forms.Form):
+    nip = forms.CharField(
+        label="NIP",
+        max_length=40,
+        help_text="18 angka; boleh dengan spasi, contoh 19900101 201903 1 001.",
+        error_messages={"required": "Tulis NIP Anda."},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric"}),
+    )
+
+    def clean_nip(self):
+        return normalize_username(self.cleaned_data["nip"])
+
+    def save(self, request=None, **kwargs):
+        # Django's PasswordResetView calls save(); the mail goes through queue_mail (logged).
+        request_reset(self.cleaned_data["nip"], address=client_address(request) if request else "")
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The reset-confirm page, in Indonesian; the password validators come from settings."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "Kata sandi baru"
+        self.fields["new_password2"].label = "Ulangi kata sandi baru"
