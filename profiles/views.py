@@ -198,17 +198,23 @@ class ConfirmForm(forms.Form):
         error_messages={"required": "Centang pernyataan ini untuk mengonfirmasi data Anda."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The photo shown on the page: a photo uploaded in another tab makes this confirmation stale.
+    photo = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 @participant_required
 @require_http_methods(["GET", "POST"])
 def confirm(request, participant):
     now = timezone.now()
-    form = ConfirmForm(request.POST or None, initial={"version": participant.version})
+    seen = review.seen(participant)
+    form = ConfirmForm(
+        request.POST or None, initial={"version": seen["expected_version"], "photo": seen["expected_photo"]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             confirmed = review.confirm(
-                participant, by=request.user, expected_version=form.cleaned_data["version"], now=now
+                participant, by=request.user, expected_version=form.cleaned_data["version"],
+                expected_photo=form.cleaned_data["photo"], now=now,
             )
         except review.ReviewError as error:
             messages.error(request, str(error))

@@ -22,7 +22,7 @@ EXPORT = reverse("export")
 @pytest.fixture
 def verified_alice(alice, staff):
     give_photo(alice)
-    return review.verify(alice, by=staff)
+    return review.verify(alice, by=staff, **review.seen(alice))
 
 
 def parse_csv(content):
@@ -189,7 +189,7 @@ def test_the_zip_renderer_copies_photos_through_the_storage_api(verified_alice):
 
 def test_the_export_needs_no_query_per_row(verified_alice, bob, staff):
     give_photo(bob)
-    review.verify(bob, by=staff)
+    review.verify(bob, by=staff, **review.seen(bob))
     with CaptureQueriesContext(connection) as queries:
         rows = list(exports.rows(exports.export_queryset(batch=verified_alice.batch)))
     assert len(rows) == 3 and len(queries) == 1
