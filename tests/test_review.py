@@ -171,3 +171,38 @@ def test_the_mark_deemed_valid_command_reports_the_count(closed_batch, batch):
     call_command("mark_deemed_valid", "--batch", closed_batch.name, stdout=out)
     assert "1 peserta ditandai dianggap valid." in out.getvalue()
     assert Participant.objects.get().status == Status.DIANGGAP_VALID
+
+
+# The dashboard's "complete" query and the confirm/verify check agree, field by field.
+
+from profiles.fields import EDITABLE  # noqa: E402
+
+
+def _blank(participant, field):
+    for column in field.columns:
+        setattr(participant, column, None if column == "tanggal_lahir" else "")
+    Participant.objects.filter(pk=participant.pk).update(
+        **{column: getattr(participant, column) for column in field.columns}
+    )
+
+
+def test_a_complete_record_is_complete_for_both_checks(complete_alice):
+    assert review.missing_items(complete_alice) == []
+    assert Participant.objects.filter(review.complete_q(), pk=complete_alice.pk).exists()
+
+
+@pytest.mark.parametrize("field", EDITABLE, ids=[field.name for field in EDITABLE])
+def test_a_blank_field_is_missing_for_both_checks(complete_alice, field):
+    _blank(complete_alice, field)
+    complete_alice.refresh_from_db()
+    assert field.label in review.missing_items(complete_alice)
+    assert not Participant.objects.filter(review.data_complete_q(), pk=complete_alice.pk).exists()
+    assert not Participant.objects.filter(review.complete_q(), pk=complete_alice.pk).exists()
+    with pytest.raises(review.NotComplete):
+        review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice))
+
+
+def test_a_missing_photo_is_missing_for_both_checks(alice):
+    assert review.missing_items(alice) == ["Foto"]
+    assert Participant.objects.filter(review.data_complete_q(), pk=alice.pk).exists()
+    assert not Participant.objects.filter(review.complete_q(), pk=alice.pk).exists()
