@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from profiles import review
 from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
 from profiles.fields import display_rows
-from profiles.forms import ChoosePasswordForm, PhotoUploadForm, ProfileForm
+from profiles.forms import PhotoUploadForm, ProfileForm
 from profiles.models import Photo
 from profiles.ranks import GOLONGAN_PANGKAT
 from profiles.services import EditConflict, EditingClosed, accept_photo, save_participant_data
@@ -32,18 +31,6 @@ def home(request):
     if request.user.is_authenticated and request.user.is_staff:
         return redirect("admin:index")
     return redirect("profile")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def password_set(request):
-    form = ChoosePasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, "Kata sandi baru tersimpan. Mulai sekarang masuk dengan kata sandi ini.")
-        return redirect("profile")
-    return render(request, "profiles/password_set.html", {"form": form})
 
 
 def profile_rows(participant):

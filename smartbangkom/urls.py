@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import staff_views, views
+from profiles import account_views, staff_views, views
 from profiles.forms import SignInForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
@@ -19,7 +19,8 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path("kata-sandi/", views.password_set, name="password_set"),
+    path("kata-sandi/", account_views.password_set, name="password_set"),
+    path("kata-sandi/ubah/", account_views.password_change, name="password_change"),
     path("profil/", views.profile, name="profile"),
     path("profil/ubah/", views.profile_edit, name="profile_edit"),
     path("profil/foto/", views.photo_upload, name="photo_upload"),

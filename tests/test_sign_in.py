@@ -64,7 +64,7 @@ def test_the_nip_cannot_be_chosen_as_the_new_password(newcomer):
     sign_in(client, NIP, NIP)
     response = client.post(reverse("password_set"), {"new_password1": NIP, "new_password2": NIP})
     assert response.status_code == 200
-    assert response.context["form"].has_error("new_password1", "password_is_nip")
+    assert response.context["form"].has_error("new_password2", "password_is_nip")
     assert not User.objects.get(pk=newcomer.user.pk).has_usable_password()
 
 
