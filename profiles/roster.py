@@ -35,9 +35,12 @@ from profiles.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, 
 from profiles.record import clean_record
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR = "created", "updated", "unchanged", "conflict", "error"
-STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR)
+# A row identical to an earlier one for the same NIP: imported once, this copy skipped.
+DUPLICATE = "duplicate"
+STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR, DUPLICATE)
 STATUS_LABELS = {
     CREATED: "Baru", UPDATED: "Diperbarui", UNCHANGED: "Tetap", CONFLICT: "Konflik", ERROR: "Galat",
+    DUPLICATE: "Baris ganda",
 }
 
 # Header texts are compared in lower case with everything but letters and digits
@@ -117,6 +120,8 @@ class RowResult:
     errors: dict = field(default_factory=dict)
     warnings: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict, repr=False)
+    # The row's cells as read, to tell an identical repeated row from a differing one.
+    cells: tuple = field(default=(), repr=False)
 
     def add_error(self, name, error):
         self.errors.setdefault(name, []).extend(error.error_list)
@@ -285,6 +290,9 @@ def _read_xlsx(data):
             # The first sheet that has a NIP header; most rosters have one sheet.
             records = []
             for sheet in workbook.worksheets:
+                # Read-only mode trusts the <dimension> the file declares; a wrong one
+                # (A1:L2 on a 400-row sheet) would silently drop rows.
+                sheet.reset_dimensions()
                 rows = sheet.iter_rows(values_only=True)
                 head = list(islice(rows, HEADER_SEARCH_ROWS))
                 if _find_header(head) is not None:
@@ -346,6 +354,7 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
     """One row by the same rules as Update Profil; nothing is written here."""
     rules = rules or record_rules()
     result = RowResult(row=row_number)
+    result.cells = tuple(sorted((name, str(_cell(value))) for name, value in raw.items() if name != EXTRA_CELLS))
     if raw.get(EXTRA_CELLS):
         # Shifted cells would put one field's value into another: the row is not imported.
         result.nip = normalize_nip(raw.get("nip"))
@@ -397,8 +406,19 @@ def check_rows(roster, *, today):
             by_nip.setdefault(result.nip, []).append(result)
     for nip, repeated in by_nip.items():
         if len(repeated) > 1:
-            # Which of the rows is right is for staff to decide: none is imported.
             lines = ", ".join(str(r.row) for r in repeated)
+            if len({r.cells for r in repeated}) == 1:
+                # The same row pasted twice: nothing to decide, import the first copy.
+                for result in repeated:
+                    result.add_warning("nip", ValidationError(
+                        f"NIP {nip} muncul lebih dari sekali di file dengan isi yang sama (baris {lines}); "
+                        f"diimpor satu kali dari baris {repeated[0].row}.",
+                        code="nip_repeated_identical",
+                    ))
+                for result in repeated[1:]:
+                    result.status = DUPLICATE
+                continue
+            # Which of the differing rows is right is for staff to decide: none is imported.
             for result in repeated:
                 result.add_error("nip", ValidationError(
                     f"NIP {nip} muncul lebih dari sekali di file (baris {lines}). "
@@ -406,6 +426,8 @@ def check_rows(roster, *, today):
                     code="nip_duplicate",
                 ))
                 result.status = ERROR
+    for result in results:
+        result.cells = ()
     return results
 
 
@@ -479,7 +501,7 @@ UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", *revie
 
 def _apply(results, *, batch, by, now, reason):
     """Store the rows that passed, a slice at a time so that memory stays bounded."""
-    valid = [r for r in results if not r.errors]
+    valid = [r for r in results if not r.errors and r.status != DUPLICATE]
     batch_names = {}
     for chunk in _chunks(valid, LOOKUP_CHUNK):
         _apply_chunk(chunk, batch=batch, by=by, now=now, reason=reason, batch_names=batch_names)
