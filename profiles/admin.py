@@ -373,9 +373,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         participants = exports.export_queryset(scope=exports.SCOPE_SELECTED, queryset=queryset, now=now)
         batch_ids = set(queryset.order_by().values_list("batch", flat=True).distinct()[:2])
         batch = Batch.objects.get(pk=batch_ids.pop()) if len(batch_ids) == 1 else None
+        nips = list(participants.values_list("nip", flat=True))
         exports.log_export(
             user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
-            count=participants.count(), source="web",
+            count=len(nips), source="web", nips=nips,
         )
         return staff_views.download(participants, "csv", exports.filename_for(batch, "csv", now), now)
 
@@ -420,12 +421,17 @@ class PhotoAdmin(admin.ModelAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(admin.ModelAdmin):
+    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
+
     list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
-    list_filter = ["format", "source"]
+    list_filter = ["format", "source", "scope"]
     readonly_fields = [f.name for f in ExportLog._meta.fields]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
