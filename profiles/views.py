@@ -162,10 +162,16 @@ def photo(request, photo_uuid):
     if not (is_owner or request.user.has_perm("profiles.view_participant")):
         # The same answer as for a photo that does not exist.
         raise Http404
-    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        # The record outlived its file (a restore, a pruned version): nothing to serve.
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="foto-{photo.uuid.hex}.jpg"'
-    # Each version has its own URL, so the browser may keep it; nobody else may.
-    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    # A face is personal data: kept by no cache, the browser's disk included. Each version
+    # has its own URL, so a new photo shows at once anyway.
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "profiles.middleware.PasswordChangeRequiredMiddleware",
+    "profiles.middleware.PrivacyHeadersMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
