@@ -118,7 +118,7 @@ AUTH_USER_MODEL = "profiles.User"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so that a locked-out username never reaches the others.
-    "axes.backends.AxesStandaloneBackend",
+    "profiles.backends.SignInGuardBackend",
     "profiles.backends.FirstSignInBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -155,7 +155,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "profiles.backends.axes_username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = envlist("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+# The client address (README, "Behind a reverse proxy"): REMOTE_ADDR by default; behind
+# N reverse proxies that each append to X-Forwarded-For, the entry the outermost wrote.
+# The left-most entry is the client's own claim and is never used.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+# django-ipware's setting name, read by profiles.backends.client_ip: ipware 8 itself
+# answers None (or the left-most entry) when the header has more or fewer entries.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "profiles.backends.client_ip"
+# Failed sign-ins from one address across all NIPs within AXES_COOLOFF_TIME before the
+# address is locked (profiles.backends.SignInGuardBackend). Higher than the per-NIP
+# limit: a classroom shares one address.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"

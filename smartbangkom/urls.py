@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import account_views, staff_views, views
+from profiles import access_codes, account_views, staff_views, views
 from profiles.forms import SignInForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
@@ -35,5 +35,6 @@ urlpatterns = [
         name="dashboard_unfinished_csv",
     ),
     path("staf/ekspor/", staff_views.export, name="export"),
+    path("staf/kode-akses/<int:batch_id>.csv", access_codes.access_codes_csv, name="access_codes_csv"),
     path("admin/", admin.site.urls),
 ]
