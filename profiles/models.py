@@ -338,3 +338,17 @@ class ExportLog(models.Model):
         verbose_name = "log ekspor"
         verbose_name_plural = "log ekspor"
         ordering = ["-created_at"]
+
+
+class UploadAttempt(models.Model):
+    """One photo upload by a participant, accepted or refused: the hourly limit counts these
+    in the database, so it holds across app servers (services.accept_photo)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    accepted = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "unggahan foto"
+        verbose_name_plural = "unggahan foto"
+        indexes = [models.Index(fields=["participant", "at"], name="uploads_by_participant")]

@@ -242,6 +242,12 @@ PARTICIPANT_MAX_AGE = envint("PARTICIPANT_MAX_AGE", 60)
 # Thresholds of the photo checks; see profiles/photos/config.py for the meaning
 # and origin of each. Any key given here overrides the default.
 PHOTO_CHECKS = {}
+# Uploads a participant may make in an hour, refused ones included (each costs a decode
+# and the face checks). services.UploadLimitReached past it.
+PHOTO_UPLOADS_PER_HOUR = envint("PHOTO_UPLOADS_PER_HOUR", 20)
+# Photo versions kept per participant besides the current and the confirmed one
+# (manage.py prune_photos).
+PHOTO_VERSIONS_KEPT = envint("PHOTO_VERSIONS_KEPT", 3)
 
 # Background work (photo fixing, e-mail, big exports): Django's task API through the
 # django-tasks backport, queued in the database. `manage.py db_worker` runs the jobs;
