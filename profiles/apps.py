@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProfilesConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'profiles'
+
+    def ready(self):
+        from profiles import signals  # noqa: F401  (connects the receivers)

@@ -162,6 +162,8 @@ def photo(request, photo_uuid):
     if not (is_owner or request.user.has_perm("profiles.view_participant")):
         # The same answer as for a photo that does not exist.
         raise Http404
+    if not photo.file:
+        raise Http404  # an old version whose file was pruned (profiles.retention)
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError:
