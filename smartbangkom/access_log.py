@@ -24,3 +24,16 @@ def mask_nips(value):
 class NipMaskingLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         return {key: mask_nips(value) for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+class NipMaskingFilter:
+    """The same masking for the application's own log records (Django logs the path of a
+    404 or 500, and admin paths carry the NIP)."""
+
+    def filter(self, record):
+        record.msg = mask_nips(str(record.msg)) if record.msg is not None else record.msg
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask_nips(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: mask_nips(value) for key, value in record.args.items()}
+        return True

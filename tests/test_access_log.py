@@ -62,3 +62,17 @@ def test_a_nip_written_with_spaces_is_masked(written):
 def test_other_numbers_are_kept():
     assert mask_nips("/staf/dasbor/12/ 1234567890123456789") == "/staf/dasbor/12/ 1234567890123456789"
     assert mask_nips("/foto/abc.jpg") == "/foto/abc.jpg"
+
+
+def test_the_application_log_masks_nips_in_messages_and_arguments():
+    from smartbangkom.access_log import NipMaskingFilter
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (f"/admin/x/{NIP}/",), None)
+    NipMaskingFilter().filter(record)
+    assert NIP not in record.getMessage() and "[NIP]" in record.getMessage()
+
+
+def test_the_console_handler_uses_the_filter():
+    from django.conf import settings
+
+    assert "no_nip" in settings.LOGGING["handlers"]["console"]["filters"]
