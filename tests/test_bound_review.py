@@ -148,3 +148,22 @@ def test_the_bulk_action_refuses_the_records_changed_since_the_page_and_verifies
     assert complete_alice.status == Status.TERVERIFIKASI
     assert bob.status != Status.TERVERIFIKASI
     assert f"Tidak diverifikasi — {bob.nip}" in response.content.decode()
+
+
+# The participant's confirmation page ------------------------------------------------------
+
+def test_the_confirm_page_carries_the_photo_it_shows(alice_client, complete_alice):
+    body = alice_client.get(reverse("confirm")).content.decode()
+    assert f'value="{complete_alice.photo.uuid}"' in body and 'name="photo"' in body
+
+
+def test_a_photo_uploaded_in_another_tab_makes_the_pending_confirmation_fail(alice_client, complete_alice):
+    import re
+
+    page = alice_client.get(reverse("confirm")).content.decode()
+    shown = dict(re.findall(r'name="(version|photo)" value="([^"]*)"', page))
+    give_photo(complete_alice)  # the other tab
+    response = alice_client.post(reverse("confirm"), {"setuju": "on", **shown}, follow=True)
+    complete_alice.refresh_from_db()
+    assert complete_alice.confirmed_at is None
+    assert "baru saja berubah" in response.content.decode()
