@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from profiles import review
 from profiles.models import Participant, Photo
 from profiles.retention import prune_photos
 from tests.rosters import give_photo
