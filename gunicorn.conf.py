@@ -27,3 +27,5 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The path only (%(U)s), never the query string nor the referrer: they may carry
 # personal data (a NIP in a search, a token in a link).
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# Admin URLs carry the NIP (the participant's key): the logger masks it in every value.
+logger_class = "smartbangkom.access_log.NipMaskingLogger"

@@ -164,6 +164,17 @@ class RevisionForm(forms.Form):
     )
 
 
+def seen_in(data, pk=None):
+    """The version and photo a verify button carried (per record in the bulk page: version_<pk>,
+    photo_<pk>). Missing or garbled values never match, so the verification is refused."""
+    suffix = "" if pk is None else f"_{pk}"
+    try:
+        version = int(data.get(f"version{suffix}", ""))
+    except ValueError:
+        version = None
+    return {"expected_version": version, "expected_photo": data.get(f"photo{suffix}") or None}
+
+
 def _check_rows(report):
     rows = []
     for check in report.get("checks", []):
@@ -367,12 +378,28 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     # Review: the transitions live in profiles.review.
 
-    @admin.action(description="Verifikasi peserta terpilih", permissions=["change"])
+    @admin.action(description="Verifikasi peserta terpilih …", permissions=["change"])
     def verify_selected(self, request, queryset):
+        """Two steps: a page showing each record (name, version, photo) with what it shows in
+        hidden inputs, then the verification of exactly that; a record changed in between
+        is refused."""
+        participants = list(queryset.select_related("batch", "photo"))
+        if "apply" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/profiles/participant/verify_selected.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Verifikasi peserta terpilih",
+                    "opts": self.model._meta,
+                    "participants": participants,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         verified, refused = 0, []
-        for participant in queryset.select_related("batch"):
+        for participant in participants:
             try:
-                review.verify(participant, by=request.user)
+                review.verify(participant, by=request.user, **seen_in(request.POST, participant.pk))
             except review.ReviewError as error:
                 refused.append(f"{participant.nip}: {error}")
             else:
@@ -383,6 +410,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             self.message_user(request, f"Tidak diverifikasi — {line}", messages.WARNING)
         if len(refused) > 20:
             self.message_user(request, f"… dan {len(refused) - 20} peserta lain tidak diverifikasi.", messages.WARNING)
+        return None
 
     @admin.action(description="Minta revisi (dengan catatan) …", permissions=["change"])
     def request_revision(self, request, queryset):
@@ -455,9 +483,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         participants = exports.export_queryset(scope=exports.SCOPE_SELECTED, queryset=queryset, now=now)
         batch_ids = set(queryset.order_by().values_list("batch", flat=True).distinct()[:2])
         batch = Batch.objects.get(pk=batch_ids.pop()) if len(batch_ids) == 1 else None
+        nips = list(participants.values_list("nip", flat=True))
         exports.log_export(
             user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
-            count=participants.count(), source="web",
+            count=len(nips), source="web", nips=nips,
         )
         return staff_views.download(participants, "csv", exports.filename_for(batch, "csv", now), now)
 
@@ -471,7 +500,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return redirect("admin:profiles_participant_change", participant.pk)
         try:
-            review.verify(participant, by=request.user)
+            review.verify(participant, by=request.user, **seen_in(request.POST))
         except review.ReviewError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
@@ -531,12 +560,17 @@ class PhotoAdmin(admin.ModelAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(admin.ModelAdmin):
+    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
+
     list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
-    list_filter = ["format", "source"]
+    list_filter = ["format", "source", "scope"]
     readonly_fields = [f.name for f in ExportLog._meta.fields]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -161,10 +161,3 @@ def split_birth_field(raw, *, lenient=False):
         )
     place, tanggal = text.split(";")
     return place.strip(), tanggal.strip()
-
-
-def parse_birth_field(raw, *, today, lenient=False, min_age=18, max_age=60):
-    place, tanggal = split_birth_field(raw, lenient=lenient)
-    tempat = normalize_place(place)
-    born = parse_birth_date(tanggal, today=today, lenient=lenient, min_age=min_age, max_age=max_age)
-    return tempat, born

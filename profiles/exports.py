@@ -35,7 +35,12 @@ CONTENT_TYPES = {
     "zip": "application/zip",
 }
 SCOPE_VALIDATED, SCOPE_ALL, SCOPE_SELECTED = "validated", "all", "selected"
-SCOPES = {SCOPE_VALIDATED: "Hanya data tervalidasi", SCOPE_ALL: "Semua peserta", SCOPE_SELECTED: "Peserta terpilih"}
+# Personal data leaving the portal by other downloads, logged the same way.
+SCOPE_UNFINISHED, SCOPE_ACCESS_CODES = "unfinished", "access_codes"
+SCOPES = {
+    SCOPE_VALIDATED: "Hanya data tervalidasi", SCOPE_ALL: "Semua peserta", SCOPE_SELECTED: "Peserta terpilih",
+    SCOPE_UNFINISHED: "Peserta belum selesai (dasbor)", SCOPE_ACCESS_CODES: "Kode akses",
+}
 CHUNK_SIZE = 2000
 EXPORT_FIELDS = ["nip", *DATA_COLUMNS]
 WIB = INDONESIAN_ZONES[0][1]
@@ -120,8 +125,15 @@ def write_csv(rows, output):
         output.write(chunk)
 
 
+# openpyxl stores these strings as error cells (its ERROR_CODES), not as the text typed.
+ERROR_LITERALS = frozenset(
+    ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"]
+)
+
+
 class XlsxSheet:
-    """A write-only workbook; text stays text (openpyxl reads a leading = as a formula)."""
+    """A write-only workbook; text stays text (openpyxl reads a leading = as a formula and
+    an error literal such as #N/A as an error cell)."""
 
     widths = {"A": 21, "B": 32, "C": 24, "J": 28, "K": 40}
 
@@ -135,7 +147,7 @@ class XlsxSheet:
         if not isinstance(value, str):
             return value
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
+        if value.startswith("=") or value.strip().upper() in ERROR_LITERALS:
             cell = WriteOnlyCell(self.sheet, value=value)
             cell.data_type = "s"
             return cell
@@ -225,9 +237,11 @@ def cli_actor():
         return "cli"
 
 
-def log_export(*, user, batch, fmt, scope, count, source, actor=None):
-    """Every export is recorded: who, which batch, which format, how many records."""
+def log_export(*, user, batch, fmt, scope, count, source, actor=None, nips=()):
+    """Every export is recorded: who, which batch, which format, how many records, and for
+    a selection the NIPs it contained."""
     return ExportLog.objects.create(
+        nips=list(nips),
         user=user,
         actor=actor or (user.get_username() if user else cli_actor()),
         batch=batch,

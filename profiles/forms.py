@@ -2,13 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from profiles.backends import normalize_username
 from profiles.birth import SEMICOLON_REMINDER
 from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
-from profiles.nip import normalize_nip
 from profiles.fields import BIRTH, EDITABLE, EDITABLE_NAMES
 from profiles.names import normalize_nama
 from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
@@ -38,28 +37,6 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self):
         return normalize_username(self.cleaned_data.get("username"))
-
-
-class ChoosePasswordForm(SetPasswordForm):
-    """The first-sign-in password: anything but the NIP, which stops working now."""
-
-    error_messages = {
-        **SetPasswordForm.error_messages,
-        "password_is_nip": "Kata sandi baru tidak boleh sama dengan NIP.",
-    }
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "Kata sandi baru"
-        self.fields["new_password2"].label = "Ulangi kata sandi baru"
-
-    def clean_new_password1(self):
-        password = self.cleaned_data.get("new_password1")
-        if password and normalize_nip(password) == self.user.username:
-            raise forms.ValidationError(
-                self.error_messages["password_is_nip"], code="password_is_nip"
-            )
-        return password
 
 
 # The form widget of each editable field; labels, help texts and lengths come from

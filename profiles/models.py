@@ -365,3 +365,17 @@ class PasswordResetRequest(models.Model):
             models.Index(fields=["nip_hash", "created_at"], name="reset_by_nip"),
             models.Index(fields=["ip_address", "created_at"], name="reset_by_ip"),
         ]
+
+
+class UploadAttempt(models.Model):
+    """One photo upload by a participant, accepted or refused: the hourly limit counts these
+    in the database, so it holds across app servers (services.accept_photo)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    accepted = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "unggahan foto"
+        verbose_name_plural = "unggahan foto"
+        indexes = [models.Index(fields=["participant", "at"], name="uploads_by_participant")]

@@ -92,10 +92,6 @@ def capitalize_word(word):
     return "-".join(parts)
 
 
-def capitalize_words(text):
-    return " ".join(capitalize_word(word) for word in text.split())
-
-
 def _front_title(token):
     key = _key(token)
     if key not in FRONT_TITLES:

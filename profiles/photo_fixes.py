@@ -78,9 +78,11 @@ def keep_refused_upload(participant, data, *, by, now=None):
 
 
 def start_fix(participant, data, *, by, now=None):
-    """Store an upload privately and queue the fixer on it."""
+    """Store an upload privately and queue the fixer on it; it counts as an upload
+    against the hourly limit (services.UploadLimitReached)."""
     now = now or timezone.now()
     _check_open(participant, now)
+    services.record_upload_attempt(participant, by=by, now=now)
     fix = _new_fix(participant, data, state=State.QUEUED, now=now)
     return _enqueue(fix, now)
 
@@ -187,6 +189,8 @@ def accept_fix(participant, fix_uuid, *, by, now=None):
         report, photo = services.accept_photo(
             participant, fixed, by=by, now=now, auto_fixed=True, original=original,
             pipeline_version=fix.pipeline_version, changes=fix.changes,
+            # Counted when the fix was asked for (start_fix, or the refused upload).
+            count_attempt=False,
         )
         if photo is None:
             # The fixer checked its output with the same rules; the rules changed since.

@@ -10,18 +10,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from profiles import photo_fixes, services
+from profiles import photo_fixes, services, statuses
 from profiles.decorators import participant_required
 from profiles.forms import PhotoFixForm, PhotoUploadForm
 from profiles.models import Photo, PhotoFix
 from profiles.photos import inputs
-from profiles.views import CLOSED, SAVED, deadline_context
+from profiles.views import CLOSED, deadline_context
 
 # A phone photo is a few MB; anything far beyond is not worth reading into memory.
 UPLOAD_READ_LIMIT = photo_fixes.READ_LIMIT
 TOO_LARGE = "Ukuran file {mb:.1f} MB terlalu besar; foto harus kurang dari 1 MB."
 # services.UploadLimitReached comes with the integrity work; until then nothing to catch.
-UPLOAD_LIMIT = getattr(services, "UploadLimitReached", ())
 # The checks the fixer can make pass (DOMAIN.md rules 1, 2, 3 and 9).
 FIXABLE = ("format", "size", "ratio", "background")
 GONE = "Foto ini sudah tidak tersedia. Unggah foto lagi."
@@ -54,11 +53,12 @@ def photo_upload(request, participant):
             except services.EditingClosed:
                 messages.error(request, CLOSED)
                 return redirect("profile")
-            except UPLOAD_LIMIT as error:
+            except services.UploadLimitReached as error:
                 messages.error(request, str(error))
                 return redirect("photo_upload")
             if photo is not None:
-                messages.success(request, SAVED)
+                say = messages.warning if photo.revoked else messages.success
+                say(request, statuses.revoked_message(photo.revoked))
                 for code in report.warnings:
                     messages.warning(request, f"Catatan foto: {report.get(code).message}")
                 return redirect("profile")
@@ -118,7 +118,7 @@ def photo_fix_start(request, participant):
         # ValidationError: a "fix" that is no UUID at all.
         messages.error(request, str(error) if isinstance(error, photo_fixes.FixError) else GONE)
         return redirect("photo_upload")
-    except UPLOAD_LIMIT as error:
+    except services.UploadLimitReached as error:
         messages.error(request, str(error))
         return redirect("photo_upload")
     return redirect("photo_fix", fix_uuid=fix.uuid)
@@ -161,7 +161,7 @@ def photo_fix_status(request, participant, fix_uuid):
 @require_POST
 def photo_fix_accept(request, participant, fix_uuid):
     try:
-        photo_fixes.accept_fix(participant, fix_uuid, by=request.user)
+        photo = photo_fixes.accept_fix(participant, fix_uuid, by=request.user)
     except PhotoFix.DoesNotExist:
         raise Http404 from None
     except services.EditingClosed:
@@ -170,10 +170,11 @@ def photo_fix_accept(request, participant, fix_uuid):
     except photo_fixes.FixError as error:
         messages.error(request, str(error))
         return redirect("photo_fix", fix_uuid=fix_uuid)
-    except UPLOAD_LIMIT as error:
+    except services.UploadLimitReached as error:
         messages.error(request, str(error))
         return redirect("photo_fix", fix_uuid=fix_uuid)
-    messages.success(request, SAVED)
+    say = messages.warning if photo.revoked else messages.success
+    say(request, statuses.revoked_message(photo.revoked))
     return redirect("profile")
 
 

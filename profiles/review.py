@@ -14,6 +14,7 @@ the history, written by mark_deemed_valid; no decision reads it alone, so the
 export and the dashboard agree whether or not the command has run.
 """
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -54,8 +55,8 @@ class EditingClosed(ReviewError):
 class StaleData(ReviewError):
     def __init__(self):
         super().__init__(
-            "Data Anda baru saja berubah (di tab lain atau oleh admin). "
-            "Periksa kembali data terbaru di bawah, lalu konfirmasi lagi."
+            "Data atau foto baru saja berubah (di tab lain, oleh peserta atau oleh admin). "
+            "Periksa kembali data dan foto terbaru, lalu ulangi."
         )
 
 
@@ -139,9 +140,13 @@ def _locked(participant):
     return Participant.objects.select_for_update(of=("self",)).select_related("batch").get(pk=participant.pk)
 
 
-def _save(participant, fields, *, by, reason):
+def _save(participant, fields, *, by, reason, now=None):
     participant._history_user = by
     participant._change_reason = reason
+    if now is not None:
+        # The history row carries the instant of the transition, so confirmed_snapshot
+        # finds the record exactly as it was confirmed.
+        participant._history_date = now
     participant.save(update_fields=[*fields, "updated_at"])
     return participant
 
@@ -153,21 +158,40 @@ def _new_code():
             return code
 
 
-# Means "the caller did not say which photo it showed" (None means "no photo was shown").
-NOT_GIVEN = object()
+def seen(participant):
+    """What a page shows of a record, to be sent back with the confirm or verify button:
+    the record version and the photo's uuid (None when there is no photo)."""
+    photo_uuid = participant.photo.uuid if participant.photo_id else None
+    return {"expected_version": participant.version, "expected_photo": photo_uuid}
 
 
-def confirm(participant, *, by, expected_version=None, expected_photo=NOT_GIVEN, now=None):
-    """The participant declares data and photo correct (replaces the questionnaire)."""
+def _check_seen(fresh, expected_version, expected_photo):
+    """Refuse a transition made on anything but the record and photo the person saw.
+
+    The version counts data changes; a photo upload keeps the version (a data edit open
+    in another tab must not conflict), so the photo is part of the lock by its uuid.
+    """
+    current_photo = fresh.photo.uuid if fresh.photo_id else None
+    if expected_photo is not None and not isinstance(expected_photo, uuid.UUID):
+        try:
+            expected_photo = uuid.UUID(str(expected_photo))
+        except ValueError:
+            raise StaleData from None
+    if fresh.version != expected_version or current_photo != expected_photo:
+        raise StaleData
+
+
+def confirm(participant, *, by, expected_version, expected_photo, now=None):
+    """The participant declares data and photo correct (replaces the questionnaire).
+
+    expected_version and expected_photo are what the confirmation page showed
+    (see seen()); a change in between raises StaleData. The confirmation records the
+    version and the photo it covers.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         fresh = _locked(participant)
-        if expected_version is not None and fresh.version != expected_version:
-            raise StaleData
-        if expected_photo is not NOT_GIVEN:
-            current = fresh.photo.uuid if fresh.photo_id else None
-            if str(current or "") != str(expected_photo or ""):
-                raise StaleData
+        _check_seen(fresh, expected_version, expected_photo)
         if not fresh.can_edit(now):
             raise EditingClosed
         missing = missing_items(fresh)
@@ -179,33 +203,43 @@ def confirm(participant, *, by, expected_version=None, expected_photo=NOT_GIVEN,
             return fresh
         fresh.status = Status.DIKONFIRMASI
         fresh.confirmed_at = now
+        fresh.confirmed_version = fresh.version
+        fresh.confirmed_photo_id = fresh.photo_id
         fresh.confirmation_code = _new_code()
-        return _save(fresh, ["status", "confirmed_at", "confirmation_code"], by=by, reason="Konfirmasi peserta")
+        return _save(
+            fresh,
+            ["status", "confirmed_at", "confirmed_version", "confirmed_photo", "confirmation_code"],
+            by=by, reason=CONFIRM_REASON, now=now,
+        )
 
 
-# "Not bound": callers that predate the binding (the bulk admin action) pass nothing.
-UNBOUND = object()
+CONFIRM_REASON = "Konfirmasi peserta"
 
 
-def _photo_ref(participant):
-    return str(participant.photo.uuid) if participant.photo_id else None
+def confirmed_snapshot(participant):
+    """The history record of the participant as confirmed, or None when no confirmation stands.
 
-
-def verify(participant, *, by, expected_version=None, expected_photo=UNBOUND, now=None):
-    """An admin checked data and photo against the SK CPNS.
-
-    `expected_version` and `expected_photo` (the photo's uuid, None when none was shown)
-    bind the verification to what the admin saw; a mismatch raises StaleData.
+    Its columns are the participant's (nama, tempat_lahir, …, photo_id), so
+    profiles.fields.display_rows(snapshot) gives the rows the participant confirmed, and
+    snapshot.history_date is the instant of the confirmation. Any later change revokes
+    the confirmation (revoke_approval), so a receipt never shows newer data under an
+    older time.
     """
+    if participant.confirmed_at is None:
+        return None
+    return (
+        participant.history.filter(history_date__lte=participant.confirmed_at)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def verify(participant, *, by, expected_version, expected_photo, now=None):
+    """An admin checked data and photo against the SK CPNS, as shown (see seen())."""
     now = now or timezone.now()
     with transaction.atomic():
         fresh = _locked(participant)
-        if expected_version is not None and fresh.version != expected_version:
-            raise StaleData
-        if expected_photo is not UNBOUND:
-            shown = str(expected_photo) if expected_photo else None
-            if shown != _photo_ref(fresh):
-                raise StaleData
+        _check_seen(fresh, expected_version, expected_photo)
         missing = missing_items(fresh)
         if missing:
             raise NotComplete(missing)
@@ -215,7 +249,8 @@ def verify(participant, *, by, expected_version=None, expected_photo=UNBOUND, no
         fresh.verified_by = by
         fresh.verified_at = now
         fresh.revision_note = ""
-        return _save(fresh, ["status", "verified_by", "verified_at", "revision_note"], by=by, reason="Verifikasi admin")
+        return _save(fresh, ["status", "verified_by", "verified_at", "revision_note"], by=by,
+                     reason="Verifikasi admin", now=now)
 
 
 def reopen_days():
@@ -235,11 +270,13 @@ def request_revision(participant, *, by, note, now=None, days=None):
         fresh.revision_note = note
         fresh.reopened_until = max(fresh.batch.deadline, now) + timedelta(days=days)
         fresh.confirmed_at = None
+        fresh.confirmed_version = None
+        fresh.confirmed_photo = None
         fresh.verified_by = None
         fresh.verified_at = None
         return _save(
             fresh,
-            ["status", "revision_note", "reopened_until", "confirmed_at", "verified_by", "verified_at"],
+            ["revision_note", "reopened_until", *APPROVAL_FIELDS],
             by=by,
             reason="Permintaan revisi",
         )

@@ -33,25 +33,33 @@ from profiles.models import Batch, Participant, User
 from profiles.nip import normalize_nip, parse_nip
 from profiles.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, LABELS
 from profiles.record import clean_record
+from profiles.backends import clean_access_code, new_access_code
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR = "created", "updated", "unchanged", "conflict", "error"
-STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR)
+# A row identical to an earlier one for the same NIP: imported once, this copy skipped.
+DUPLICATE = "duplicate"
+STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR, DUPLICATE)
 STATUS_LABELS = {
     CREATED: "Baru", UPDATED: "Diperbarui", UNCHANGED: "Tetap", CONFLICT: "Konflik", ERROR: "Galat",
+    DUPLICATE: "Baris ganda",
 }
 
 # Header texts are compared in lower case with everything but letters and digits
 # removed, so "No. Telp", "NO TELP" and "no_telp" are one header.
+# Not a field of the guide: the access code a batch may require at first sign-in
+# (profiles.access_codes), kept out of the participant's data.
+ACCESS_CODE = "kode_akses"
 HEADER_ALIASES = {
     **{field.name: field.aliases for field in FIELDS},
     **{name: aliases for name, (_, aliases) in BIRTH_PARTS.items()},
+    ACCESS_CODE: ("kodeakses", "kodeaktivasi", "accesscode"),
 }
 _HEADER_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 # A running number column is common and carries nothing.
 _SILENT_HEADERS = {"no", "nomor", "nourut", "nomorurut"}
-_HEADER_LABELS = {**LABELS, **{name: label for name, (label, _) in BIRTH_PARTS.items()}}
+_HEADER_LABELS = {**LABELS, **{name: label for name, (label, _) in BIRTH_PARTS.items()}, ACCESS_CODE: "Kode akses"}
 _BIRTH_COLUMNS = (BIRTH, *BIRTH_PARTS)
-RECORD_INPUTS = frozenset(HEADER_ALIASES) - {"nip"}
+RECORD_INPUTS = frozenset(HEADER_ALIASES) - {"nip", ACCESS_CODE}
 EXTRA_CELLS = "_extra_cells"
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 10
@@ -117,6 +125,9 @@ class RowResult:
     errors: dict = field(default_factory=dict)
     warnings: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict, repr=False)
+    # The row's cells as read, to tell an identical repeated row from a differing one.
+    cells: tuple = field(default=(), repr=False)
+    access_code: str = field(default="", repr=False)
 
     def add_error(self, name, error):
         self.errors.setdefault(name, []).extend(error.error_list)
@@ -285,6 +296,9 @@ def _read_xlsx(data):
             # The first sheet that has a NIP header; most rosters have one sheet.
             records = []
             for sheet in workbook.worksheets:
+                # Read-only mode trusts the <dimension> the file declares; a wrong one
+                # (A1:L2 on a 400-row sheet) would silently drop rows.
+                sheet.reset_dimensions()
                 rows = sheet.iter_rows(values_only=True)
                 head = list(islice(rows, HEADER_SEARCH_ROWS))
                 if _find_header(head) is not None:
@@ -346,6 +360,7 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
     """One row by the same rules as Update Profil; nothing is written here."""
     rules = rules or record_rules()
     result = RowResult(row=row_number)
+    result.cells = tuple(sorted((name, str(_cell(value))) for name, value in raw.items() if name != EXTRA_CELLS))
     if raw.get(EXTRA_CELLS):
         # Shifted cells would put one field's value into another: the row is not imported.
         result.nip = normalize_nip(raw.get("nip"))
@@ -363,6 +378,14 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
     record = clean_record(result.nip, {name: _cell(value) for name, value in raw.items() if name in RECORD_INPUTS},
                           today=today, lenient=True, **rules)
     result.values = record.values
+    if not _blank_cell(raw.get(ACCESS_CODE)):
+        result.access_code = clean_access_code(_cell(raw.get(ACCESS_CODE)))
+        if not result.access_code:
+            result.add_warning(ACCESS_CODE, ValidationError(
+                "Kode akses harus 4–16 huruf atau angka; kode ini diabaikan dan kode baru dibuat "
+                "bila angkatan memerlukannya.",
+                code="access_code_invalid",
+            ))
     for name, errors in record.errors.items():
         for error in errors:
             # A column the file does not have is reported once for the file, not per row.
@@ -370,6 +393,10 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
                 continue
             result.add_warning(name, error)
     return result
+
+
+def _blank_cell(value):
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def record_rules():
@@ -397,8 +424,19 @@ def check_rows(roster, *, today):
             by_nip.setdefault(result.nip, []).append(result)
     for nip, repeated in by_nip.items():
         if len(repeated) > 1:
-            # Which of the rows is right is for staff to decide: none is imported.
             lines = ", ".join(str(r.row) for r in repeated)
+            if len({r.cells for r in repeated}) == 1:
+                # The same row pasted twice: nothing to decide, import the first copy.
+                for result in repeated:
+                    result.add_warning("nip", ValidationError(
+                        f"NIP {nip} muncul lebih dari sekali di file dengan isi yang sama (baris {lines}); "
+                        f"diimpor satu kali dari baris {repeated[0].row}.",
+                        code="nip_repeated_identical",
+                    ))
+                for result in repeated[1:]:
+                    result.status = DUPLICATE
+                continue
+            # Which of the differing rows is right is for staff to decide: none is imported.
             for result in repeated:
                 result.add_error("nip", ValidationError(
                     f"NIP {nip} muncul lebih dari sekali di file (baris {lines}). "
@@ -406,6 +444,8 @@ def check_rows(roster, *, today):
                     code="nip_duplicate",
                 ))
                 result.status = ERROR
+    for result in results:
+        result.cells = ()
     return results
 
 
@@ -474,12 +514,12 @@ def _revoke_confirmation(participant, result):
         result.add_warning("status", ValidationError(REVOKED, code="confirmation_revoked"))
 
 
-UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", *review.APPROVAL_FIELDS]
+UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", "kode_akses", *review.APPROVAL_FIELDS]
 
 
 def _apply(results, *, batch, by, now, reason):
     """Store the rows that passed, a slice at a time so that memory stays bounded."""
-    valid = [r for r in results if not r.errors]
+    valid = [r for r in results if not r.errors and r.status != DUPLICATE]
     batch_names = {}
     for chunk in _chunks(valid, LOOKUP_CHUNK):
         _apply_chunk(chunk, batch=batch, by=by, now=now, reason=reason, batch_names=batch_names)
@@ -494,7 +534,7 @@ def _apply_chunk(valid, *, batch, by, now, reason, batch_names):
     new_nips = [nip for nip in nips if nip not in existing]
     taken = set(User.objects.filter(username__in=new_nips).values_list("username", flat=True))
 
-    creating, changed_records, roster_only = [], [], []
+    creating, changed_records, roster_only, code_changes = [], [], [], []
     for result in valid:
         participant = existing.get(result.nip)
         if participant is None:
@@ -520,6 +560,9 @@ def _apply_chunk(valid, *, batch, by, now, reason, batch_names):
             result.status = ERROR
             continue
         result.status = UNCHANGED
+        if result.access_code and result.access_code != participant.kode_akses:
+            code_changes.append(participant)
+            participant.kode_akses = result.access_code
         changed, roster_changed = _merge(participant, result)
         if changed:
             if result.status != CONFLICT:
@@ -541,6 +584,7 @@ def _apply_chunk(valid, *, batch, by, now, reason, batch_names):
     participants = []
     for result, user in zip(creating, users):
         participant = Participant(nip=result.nip, user=user, batch=batch, **result.values)
+        participant.kode_akses = result.access_code or (new_access_code() if batch.requires_access_code else "")
         participant.roster_values = {name: _dump(result.values.get(name)) for name in DATA_COLUMNS}
         participants.append(participant)
     history = {"default_user": by, "default_change_reason": reason, "default_date": now}
@@ -550,6 +594,9 @@ def _apply_chunk(valid, *, batch, by, now, reason, batch_names):
     if roster_only:
         # roster_values is not part of the history: a plain update loses nothing.
         Participant.objects.bulk_update(roster_only, ["roster_values"], batch_size=BATCH_SIZE)
+    if code_changes:
+        # Nor is the access code (a credential).
+        Participant.objects.bulk_update(code_changes, ["kode_akses"], batch_size=BATCH_SIZE)
 
 
 def import_roster(data, filename="", *, batch, by=None, dry_run=False, today=None, now=None,

@@ -6,7 +6,9 @@ same way whoever makes the change.
 """
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -14,8 +16,9 @@ from django.utils import timezone
 
 from profiles import review
 from profiles.fields import DATA_COLUMNS
-from profiles.models import Participant, Photo, User
+from profiles.models import Participant, Photo, UploadAttempt, User
 from profiles.photos import check_photo, sanitize_jpeg
+
 
 class EditConflict(Exception):
     """The record changed since the form was opened."""
@@ -23,6 +26,40 @@ class EditConflict(Exception):
 
 class EditingClosed(Exception):
     """The deadline has passed and editing was not reopened."""
+
+
+class UploadLimitReached(Exception):
+    """Too many photo uploads by one participant within the hour (each costs CPU)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        super().__init__(
+            f"Anda sudah mengunggah {limit} foto dalam satu jam terakhir. Tunggu sebentar, "
+            "periksa catatan pada foto sebelumnya, lalu unggah lagi."
+        )
+
+
+def uploads_per_hour():
+    return getattr(settings, "PHOTO_UPLOADS_PER_HOUR", 20)
+
+
+def record_upload_attempt(participant, *, by, now=None):
+    """Count one upload (accepted or refused) against the participant's hourly limit.
+
+    Raises UploadLimitReached when the limit is used up. Staff uploading for a participant
+    are not limited. The participant row is locked so parallel uploads on several app
+    servers count one after the other. Returns the attempt (None for staff).
+    """
+    if not is_participant(by):
+        return None
+    now = now or timezone.now()
+    limit = uploads_per_hour()
+    with transaction.atomic():
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        recent = UploadAttempt.objects.filter(participant=participant, at__gt=now - timedelta(hours=1)).count()
+        if recent >= limit:
+            raise UploadLimitReached(limit)
+        return UploadAttempt.objects.create(participant=participant, at=now)
 
 
 def save_participant_data(participant, values, *, expected_version, by, reason="", now=None,
@@ -56,18 +93,22 @@ def save_participant_data(participant, values, *, expected_version, by, reason="
 
 
 def accept_photo(participant, data, *, by, now=None, check_deadline=True, auto_fixed=False,
-                 original=None, pipeline_version="", changes=None):
+                 original=None, pipeline_version="", changes=None, count_attempt=True):
     """Check an upload; store it only when no blocking check fails.
 
     Returns (report, photo); photo is None when the upload was refused. The
-    current photo stays until the new one is stored, and old ones are kept.
+    current photo stays until the new one is stored, and old ones are kept (until
+    profiles.retention prunes them). Raises UploadLimitReached past the hourly limit.
     A photo made by the fixer (photo_fixes.accept_fix) passes auto_fixed, the
     pipeline version, its changes and the participant's upload (`original`, bytes),
-    which is kept privately for staff to compare.
+    which is kept privately for staff to compare; its upload was counted when the fix
+    was asked for (count_attempt=False). The stored photo's `revoked` attribute says what
+    the new version cancelled (review.revoke_approval).
     """
     now = now or timezone.now()
     if check_deadline and not participant.can_edit(now):
         raise EditingClosed
+    attempt = record_upload_attempt(participant, by=by, now=now) if count_attempt else None
     report = check_photo(data)
     if not report.ok:
         return report, None
@@ -108,6 +149,9 @@ def accept_photo(participant, data, *, by, now=None, check_deadline=True, auto_f
         if photo.original:
             photo.original.delete(save=False)
         raise
+    if attempt is not None:
+        UploadAttempt.objects.filter(pk=attempt.pk).update(accepted=True)
+    photo.revoked = fresh.revoked
     participant.refresh_from_db()
     return report, photo
 

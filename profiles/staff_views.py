@@ -248,6 +248,9 @@ def unfinished_rows(batch):
 @require_http_methods(["GET"])
 def dashboard_unfinished_csv(request, batch_id):
     batch = get_object_or_404(Batch, pk=batch_id)
+    # NIP, e-mail and phone leave the portal: logged like every export.
+    exports.log_export(user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_UNFINISHED,
+                       count=unfinished(batch).count(), source="web")
     response = StreamingHttpResponse(exports.csv_chunks(unfinished_rows(batch)), content_type=exports.CONTENT_TYPES["csv"])
     name = exports.filename_for(batch, "csv").replace("sertifikat-", "belum-selesai-")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

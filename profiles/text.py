@@ -20,9 +20,31 @@ def has_control_characters(text):
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
+def has_emoji(text):
+    # Emoji and pictographs (So in the emoji blocks), their variation selector and keycap
+    # mark: a certificate font has none of them, and they print as empty boxes.
+    return any(
+        0x1F000 <= ord(ch) <= 0x1FAFF or 0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF
+        or 0x2300 <= ord(ch) <= 0x23FF or ch in "\ufe0f\u20e3"
+        for ch in text
+    )
+
+
 def normalize_text(raw, *, max_length):
     text = unicodedata.normalize("NFC", str(raw if raw is not None else ""))
     text = collapse_spaces(text.translate(_INVISIBLE))
+    if "\ufffd" in text:
+        raise ValidationError(
+            "Teks berisi karakter rusak (�), biasanya karena disalin dari file dengan pengodean lain. "
+            "Ketik ulang bagian itu dengan huruf biasa.",
+            code="text_replacement_character",
+        )
+    if has_emoji(text):
+        raise ValidationError(
+            "Teks tidak boleh berisi emoji atau simbol gambar; sertifikat hanya mencetak huruf, angka "
+            "dan tanda baca. Hapus emoji-nya.",
+            code="text_emoji",
+        )
     if _MARKUP.search(text) or has_control_characters(text):
         raise ValidationError(
             "Teks tidak boleh berisi tanda < >, kode HTML (seperti &lt;), atau karakter kontrol. "

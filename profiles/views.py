@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -13,7 +12,7 @@ from profiles import review, statuses
 from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
 from profiles.fields import display_rows, missing_fields
-from profiles.forms import ChoosePasswordForm, ProfileForm
+from profiles.forms import ProfileForm
 from profiles.models import Photo, Status
 from profiles.names import normalize_nama
 from profiles.nip import format_nip
@@ -40,18 +39,6 @@ def home(request):
     if request.user.is_authenticated and request.user.is_staff:
         return redirect("admin:index")
     return redirect("profile")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def password_set(request):
-    form = ChoosePasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, "Kata sandi baru tersimpan. Mulai sekarang masuk dengan kata sandi ini.")
-        return redirect("profile")
-    return render(request, "profiles/password_set.html", {"form": form})
 
 
 def profile_rows(participant):
@@ -208,10 +195,18 @@ def photo(request, photo_uuid):
     if not (is_owner or request.user.has_perm("profiles.view_participant")):
         # The same answer as for a photo that does not exist.
         raise Http404
-    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    if not photo.file:
+        raise Http404  # an old version whose file was pruned (profiles.retention)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        # The record outlived its file (a restore, a pruned version): nothing to serve.
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="foto-{photo.uuid.hex}.jpg"'
-    # Each version has its own URL, so the browser may keep it; nobody else may.
-    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    # A face is personal data: kept by no cache, the browser's disk included. Each version
+    # has its own URL, so a new photo shows at once anyway.
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -232,25 +227,23 @@ class ConfirmForm(forms.Form):
     )
     # What the page showed: a change in another tab makes the confirmation fail.
     version = forms.IntegerField(widget=forms.HiddenInput)
-    photo = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # The photo shown on the page: a photo uploaded in another tab makes this confirmation stale.
+    photo = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 @participant_required
 @require_http_methods(["GET", "POST"])
 def confirm(request, participant):
     now = timezone.now()
-    shown_photo = participant.photo.uuid if participant.photo else None
+    seen = review.seen(participant)
     form = ConfirmForm(
-        request.POST or None, initial={"version": participant.version, "photo": shown_photo}
+        request.POST or None, initial={"version": seen["expected_version"], "photo": seen["expected_photo"]}
     )
     if request.method == "POST" and form.is_valid():
         try:
             confirmed = review.confirm(
-                participant,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                expected_photo=form.cleaned_data["photo"],
-                now=now,
+                participant, by=request.user, expected_version=form.cleaned_data["version"],
+                expected_photo=form.cleaned_data["photo"], now=now,
             )
         except review.ReviewError as error:
             messages.error(request, str(error))

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "profiles.middleware.PasswordChangeRequiredMiddleware",
+    "profiles.middleware.PrivacyHeadersMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,7 +118,7 @@ AUTH_USER_MODEL = "profiles.User"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so that a locked-out username never reaches the others.
-    "axes.backends.AxesStandaloneBackend",
+    "profiles.backends.SignInGuardBackend",
     "profiles.backends.FirstSignInBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -127,6 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "profiles.validators.NotNipValidator"},
 ]
 
 LOGIN_URL = "login"
@@ -153,7 +155,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "profiles.backends.axes_username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = envlist("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+# The client address (README, "Behind a reverse proxy"): REMOTE_ADDR by default; behind
+# N reverse proxies that each append to X-Forwarded-For, the entry the outermost wrote.
+# The left-most entry is the client's own claim and is never used.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+# django-ipware's setting name, read by profiles.backends.client_ip: ipware 8 itself
+# answers None (or the left-most entry) when the header has more or fewer entries.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "profiles.backends.client_ip"
+# Failed sign-ins from one address across all NIPs within AXES_COOLOFF_TIME before the
+# address is locked (profiles.backends.SignInGuardBackend). Higher than the per-NIP
+# limit: a classroom shares one address.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
@@ -227,6 +242,12 @@ PARTICIPANT_MAX_AGE = envint("PARTICIPANT_MAX_AGE", 60)
 # Thresholds of the photo checks; see profiles/photos/config.py for the meaning
 # and origin of each. Any key given here overrides the default.
 PHOTO_CHECKS = {}
+# Uploads a participant may make in an hour, refused ones included (each costs a decode
+# and the face checks). services.UploadLimitReached past it.
+PHOTO_UPLOADS_PER_HOUR = envint("PHOTO_UPLOADS_PER_HOUR", 20)
+# Photo versions kept per participant besides the current and the confirmed one
+# (manage.py prune_photos).
+PHOTO_VERSIONS_KEPT = envint("PHOTO_VERSIONS_KEPT", 3)
 
 # Background work (photo fixing, e-mail, big exports): Django's task API through the
 # django-tasks backport, queued in the database. `manage.py db_worker` runs the jobs;
@@ -262,7 +283,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No NIP in the logs: Django logs the path of a 404 or 500, and admin paths carry it.
+    "filters": {"no_nip": {"()": "smartbangkom.access_log.NipMaskingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_nip"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import certificate_views, desk_views, photo_views, staff_views, views
+from profiles import access_codes, account_views, certificate_views, desk_views, photo_views, staff_views, views
 from profiles.forms import SignInForm
 from profiles.password_reset import NewPasswordForm, NipPasswordResetForm
 
@@ -40,7 +40,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("kata-sandi/", views.password_set, name="password_set"),
+    path("kata-sandi/", account_views.password_set, name="password_set"),
+    path("kata-sandi/ubah/", account_views.password_change, name="password_change"),
     path("profil/", views.profile, name="profile"),
     path("profil/ubah/", views.profile_edit, name="profile_edit"),
     path("profil/nama-cetak/", views.name_preview, name="name_preview"),
@@ -77,6 +78,7 @@ urlpatterns = [
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk_views.record, name="desk_record"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/verifikasi/", desk_views.verify, name="desk_verify"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/revisi/", desk_views.revision, name="desk_revision"),
+    path("staf/kode-akses/<int:batch_id>.csv", access_codes.access_codes_csv, name="access_codes_csv"),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
 ]

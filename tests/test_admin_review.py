@@ -40,6 +40,20 @@ def complete_alice(alice):
     return alice
 
 
+def verify_selected(client, *participants, follow=False):
+    """The second step of the bulk action: the records as the confirmation page showed them."""
+    data = {"action": "verify_selected", "apply": "1", "_selected_action": [p.pk for p in participants]}
+    for p in participants:
+        data[f"version_{p.pk}"] = p.version
+        data[f"photo_{p.pk}"] = p.photo.uuid if p.photo_id else ""
+    return client.post(CHANGELIST, data, follow=follow)
+
+
+def verify_one(client, participant):
+    seen = {"version": participant.version, "photo": participant.photo.uuid if participant.photo_id else ""}
+    return client.post(reverse("admin:profiles_participant_verify", args=[participant.pk]), seen)
+
+
 def nips_listed(response):
     return {obj.nip for obj in response.context["cl"].result_list}
 
@@ -95,23 +109,21 @@ def test_the_detail_page_shows_the_photo_large_with_its_check_report(staff_clien
 
 
 def test_the_history_page_lists_the_changes(staff_client, complete_alice, staff):
-    staff_client.post(CHANGELIST, {"action": "verify_selected", "_selected_action": [complete_alice.pk]})
+    verify_selected(staff_client, complete_alice)
     response = staff_client.get(reverse("admin:profiles_participant_history", args=[complete_alice.pk]))
     assert response.status_code == 200
     assert "Verifikasi admin" in response.content.decode()
 
 
 def test_the_verify_action_verifies_complete_records(staff_client, complete_alice, staff):
-    response = staff_client.post(CHANGELIST, {"action": "verify_selected", "_selected_action": [complete_alice.pk]})
+    response = verify_selected(staff_client, complete_alice)
     assert response.status_code == 302
     complete_alice.refresh_from_db()
     assert complete_alice.status == Status.TERVERIFIKASI and complete_alice.verified_by == staff
 
 
 def test_the_verify_action_skips_incomplete_records_and_says_why(staff_client, bob):
-    response = staff_client.post(
-        CHANGELIST, {"action": "verify_selected", "_selected_action": [bob.pk]}, follow=True
-    )
+    response = verify_selected(staff_client, bob, follow=True)
     assert "Tidak diverifikasi" in response.content.decode() and "Foto" in response.content.decode()
     bob.refresh_from_db()
     assert bob.status == Status.BELUM_DIPERBARUI
@@ -151,7 +163,7 @@ def test_a_revision_request_reaches_the_participant_and_reopens_editing(staff_cl
 
 
 def test_the_detail_page_verifies_one_record(staff_client, complete_alice):
-    response = staff_client.post(reverse("admin:profiles_participant_verify", args=[complete_alice.pk]))
+    response = verify_one(staff_client, complete_alice)
     assert response.status_code == 302 and response["Location"] == change_url(complete_alice)
     complete_alice.refresh_from_db()
     assert complete_alice.status == Status.TERVERIFIKASI
@@ -175,8 +187,8 @@ def test_the_detail_page_requests_a_revision(staff_client, complete_alice):
 def test_staff_without_change_permission_cannot_review(complete_alice):
     viewer = staff_with("view_participant")
     client = client_for(viewer)
-    client.post(CHANGELIST, {"action": "verify_selected", "_selected_action": [complete_alice.pk]})
-    assert client.post(reverse("admin:profiles_participant_verify", args=[complete_alice.pk])).status_code == 403
+    verify_selected(client, complete_alice)
+    assert verify_one(client, complete_alice).status_code == 403
     assert client.get(reverse("admin:profiles_participant_revision", args=[complete_alice.pk])).status_code == 403
     complete_alice.refresh_from_db()
     assert complete_alice.status == Status.BELUM_DIPERBARUI

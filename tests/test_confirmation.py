@@ -22,8 +22,8 @@ def complete_alice(alice):
 
 
 def confirm(client, participant, **data):
-    shown = {"setuju": "on", "version": participant.version, "photo": participant.photo.uuid if participant.photo else ""}
-    return client.post(reverse("confirm"), {**shown, **data})
+    photo = participant.photo.uuid if participant.photo_id else ""
+    return client.post(reverse("confirm"), {"setuju": "on", "version": participant.version, "photo": photo, **data})
 
 
 def test_it_shows_the_data_photo_and_responsibility_statement(alice_client, complete_alice):

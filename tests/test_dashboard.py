@@ -30,7 +30,7 @@ def cohort(alice, bob, staff):
     """alice: signed in, complete, confirmed; bob: data only; carol: blanks, flagged for revision."""
     give_photo(alice)
     User.objects.filter(pk=alice.user_id).update(last_login=timezone.now())
-    review.confirm(alice, by=alice.user)
+    review.confirm(alice, by=alice.user, **review.seen(alice))
     carol = create_participant(nip_for(7, gender=2), alice.batch, {"nama": "Carol", "jenis_kelamin": "Perempuan"})
     give_photo(carol)
     review.request_revision(carol, by=staff, note="Lengkapi data.")

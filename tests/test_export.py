@@ -22,7 +22,7 @@ EXPORT = reverse("export")
 @pytest.fixture
 def verified_alice(alice, staff):
     give_photo(alice)
-    return review.verify(alice, by=staff)
+    return review.verify(alice, by=staff, **review.seen(alice))
 
 
 def parse_csv(content):
@@ -193,7 +193,58 @@ def test_the_zip_renderer_copies_photos_through_the_storage_api(verified_alice):
 
 def test_the_export_needs_no_query_per_row(verified_alice, bob, staff):
     give_photo(bob)
-    review.verify(bob, by=staff)
+    review.verify(bob, by=staff, **review.seen(bob))
     with CaptureQueriesContext(connection) as queries:
         rows = list(exports.rows(exports.export_queryset(batch=verified_alice.batch)))
     assert len(rows) == 3 and len(queries) == 1
+
+
+# Error literals, audit ----------------------------------------------------------------
+
+@pytest.mark.parametrize("literal", sorted(exports.ERROR_LITERALS))
+def test_a_spreadsheet_error_literal_arrives_in_xlsx_as_text(literal):
+    buffer = io.BytesIO()
+    exports.write_xlsx([["Jabatan"], [literal]], buffer)
+    cell = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]["A2"]
+    assert cell.data_type == "s" and cell.value == literal
+
+
+def test_a_typed_na_reaches_the_certificate_export_as_text(tmp_path, verified_alice):
+    Participant.objects.filter(pk=verified_alice.pk).update(jabatan="#N/A")
+    content, _ = export_cli(tmp_path, verified_alice.batch, "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = [cell for cell in sheet[2] if cell.value == "#N/A"]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_an_export_log_cannot_be_deleted_in_admin_even_by_a_superuser(superuser, staff):
+    log = exports.log_export(user=staff, batch=None, fmt="csv", scope="all", count=1, source="web")
+    client = client_for(superuser)
+    response = client.post(reverse("admin:profiles_exportlog_delete", args=[log.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    changelist = reverse("admin:profiles_exportlog_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [log.pk], "post": "yes"})
+    assert ExportLog.objects.filter(pk=log.pk).exists()
+
+
+def test_an_export_log_cannot_be_changed_or_added_in_admin_by_a_superuser(superuser, staff):
+    log = exports.log_export(user=staff, batch=None, fmt="csv", scope="all", count=1, source="web")
+    client = client_for(superuser)
+    client.post(reverse("admin:profiles_exportlog_change", args=[log.pk]), {"count": 0, "actor": "x"})
+    assert client.post(reverse("admin:profiles_exportlog_add"), {"count": 0}).status_code == 403
+    log.refresh_from_db()
+    assert (log.count, log.actor) == (1, staff.username)
+    assert ExportLog.objects.count() == 1
+
+
+def test_export_selected_logs_which_nips_it_contained(staff_client, alice, bob):
+    staff_client.post(reverse("admin:profiles_participant_changelist"),
+                      {"action": "export_selected", "_selected_action": [bob.pk, alice.pk]})
+    assert sorted(ExportLog.objects.get().nips) == sorted([alice.nip, bob.nip])
+
+
+def test_the_dashboard_unfinished_csv_is_logged(staff_client, staff, alice, batch):
+    response = staff_client.get(reverse("dashboard_unfinished_csv", args=[batch.pk]))
+    b"".join(response.streaming_content)
+    log = ExportLog.objects.get()
+    assert (log.user, log.batch, log.scope, log.format, log.count) == (staff, batch, "unfinished", "csv", 1)

@@ -21,7 +21,7 @@ def test_it_imports_a_file_and_prints_a_summary(batch, tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes(csv_bytes([person(1), person(2), person(3, nip="123")]))
     output = import_file(path, "--batch", batch.name)
-    assert "Selesai: 3 baris — 2 baru, 0 diperbarui, 0 tetap, 0 konflik, 1 galat." in output
+    assert "Selesai: 3 baris — 2 baru, 0 diperbarui, 0 tetap, 0 konflik, 1 galat, 0 baris ganda." in output
     assert "baris 4 (123) error nip:" in output
     assert Participant.objects.count() == 2
 

@@ -91,8 +91,14 @@ def test_a_greyscale_photo_stays_greyscale():
     assert image.mode == "L" and image.size == (600, 900)
 
 
+def srgb_profile():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
 def test_it_keeps_the_colour_profile():
-    profile = b"\x00\x00\x02\x0cfake ICC profile for the test" + bytes(200)
+    profile = srgb_profile()
     data = make_id_photo(icc_profile=profile, gps=True)
     assert open_image(sanitize_jpeg(data)).info["icc_profile"] == profile
     rotated = make_id_photo(icc_profile=profile, exif_orientation=6)
@@ -148,3 +154,22 @@ def test_it_refuses_data_that_is_not_a_jpeg():
         sanitize_jpeg(red_card("PNG"))
     with pytest.raises(ValueError):
         sanitize_jpeg(make_id_photo()[:5000])
+
+
+@pytest.mark.parametrize("payload", [
+    b"\x00\x00\x02\x0cfake ICC profile for the test" + bytes(200),
+    b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+])
+@pytest.mark.parametrize("orientation", [None, 6])
+def test_it_drops_bytes_labelled_icc_that_are_no_profile(payload, orientation):
+    data = make_id_photo(icc_profile=payload, exif_orientation=orientation)
+    clean = sanitize_jpeg(data)
+    assert "icc_profile" not in open_image(clean).info
+    assert b"ICC_PROFILE" not in clean and b"<html" not in clean
+
+
+def test_a_profile_split_over_several_segments_is_kept_whole():
+    profile = srgb_profile() + bytes(70000)  # padding past one 64 KB segment; LittleCMS ignores it
+    data = make_id_photo(icc_profile=profile)
+    assert data.count(b"ICC_PROFILE\x00") == 2
+    assert open_image(sanitize_jpeg(data)).info["icc_profile"] == profile

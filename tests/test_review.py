@@ -28,23 +28,23 @@ def validated_nips(now=None):
 
 
 def test_confirm_moves_a_complete_record_to_dikonfirmasi(complete_alice):
-    confirmed = review.confirm(complete_alice, by=complete_alice.user)
+    confirmed = review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice))
     assert confirmed.status == Status.DIKONFIRMASI and confirmed.confirmation_code
 
 
 def test_confirm_twice_keeps_the_first_code(complete_alice):
-    code = review.confirm(complete_alice, by=complete_alice.user).confirmation_code
-    assert review.confirm(complete_alice, by=complete_alice.user).confirmation_code == code
+    code = review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice)).confirmation_code
+    assert review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice)).confirmation_code == code
 
 
 def test_confirm_names_what_is_missing(alice):
     with pytest.raises(review.NotComplete) as raised:
-        review.confirm(alice, by=alice.user)
+        review.confirm(alice, by=alice.user, **review.seen(alice))
     assert raised.value.missing == ["Foto"]
 
 
 def test_verify_records_who_and_when_with_history(complete_alice, staff):
-    verified = review.verify(complete_alice, by=staff)
+    verified = review.verify(complete_alice, by=staff, **review.seen(complete_alice))
     assert verified.status == Status.TERVERIFIKASI
     assert verified.verified_by == staff and verified.verified_at is not None
     record = complete_alice.history.first()
@@ -53,13 +53,13 @@ def test_verify_records_who_and_when_with_history(complete_alice, staff):
 
 def test_verify_refuses_an_incomplete_record(alice, staff):
     with pytest.raises(review.NotComplete):
-        review.verify(alice, by=staff)
+        review.verify(alice, by=staff, **review.seen(alice))
     alice.refresh_from_db()
     assert alice.status == Status.BELUM_DIPERBARUI
 
 
 def test_request_revision_stores_the_note_and_reopens_editing(complete_alice, staff):
-    review.confirm(complete_alice, by=complete_alice.user)
+    review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice))
     past_deadline(complete_alice, hours=48)
     now = timezone.now()
     flagged = review.request_revision(complete_alice, by=staff, note="Latar foto harus merah.", days=3, now=now)
@@ -96,17 +96,17 @@ def test_a_revised_record_goes_back_to_diperbarui_when_the_participant_edits(com
 # Validated: verified, or deemed valid after the deadline -------------------------------
 
 def test_a_verified_record_is_validated_before_the_deadline(complete_alice, staff):
-    review.verify(complete_alice, by=staff)
+    review.verify(complete_alice, by=staff, **review.seen(complete_alice))
     assert validated_nips() == {complete_alice.nip}
 
 
 def test_a_confirmed_record_is_not_validated_before_the_deadline(complete_alice):
-    review.confirm(complete_alice, by=complete_alice.user)
+    review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice))
     assert validated_nips() == set()
 
 
 def test_after_the_deadline_untouched_and_confirmed_records_are_deemed_valid(complete_alice, bob):
-    review.confirm(complete_alice, by=complete_alice.user)
+    review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice))
     past_deadline(bob)
     assert validated_nips() == {complete_alice.nip, bob.nip}
     bob.refresh_from_db()
@@ -128,7 +128,7 @@ def test_a_reopened_record_is_deemed_valid_only_when_its_reopening_ends(complete
 
 
 def test_is_validated_agrees_with_the_query(complete_alice, bob, staff):
-    review.verify(complete_alice, by=staff)
+    review.verify(complete_alice, by=staff, **review.seen(complete_alice))
     for now in (timezone.now(), timezone.now() + timedelta(days=30)):
         expected = validated_nips(now)
         for participant in Participant.objects.select_related("batch"):
@@ -171,3 +171,38 @@ def test_the_mark_deemed_valid_command_reports_the_count(closed_batch, batch):
     call_command("mark_deemed_valid", "--batch", closed_batch.name, stdout=out)
     assert "1 peserta ditandai dianggap valid." in out.getvalue()
     assert Participant.objects.get().status == Status.DIANGGAP_VALID
+
+
+# The dashboard's "complete" query and the confirm/verify check agree, field by field.
+
+from profiles.fields import EDITABLE  # noqa: E402
+
+
+def _blank(participant, field):
+    for column in field.columns:
+        setattr(participant, column, None if column == "tanggal_lahir" else "")
+    Participant.objects.filter(pk=participant.pk).update(
+        **{column: getattr(participant, column) for column in field.columns}
+    )
+
+
+def test_a_complete_record_is_complete_for_both_checks(complete_alice):
+    assert review.missing_items(complete_alice) == []
+    assert Participant.objects.filter(review.complete_q(), pk=complete_alice.pk).exists()
+
+
+@pytest.mark.parametrize("field", EDITABLE, ids=[field.name for field in EDITABLE])
+def test_a_blank_field_is_missing_for_both_checks(complete_alice, field):
+    _blank(complete_alice, field)
+    complete_alice.refresh_from_db()
+    assert field.label in review.missing_items(complete_alice)
+    assert not Participant.objects.filter(review.data_complete_q(), pk=complete_alice.pk).exists()
+    assert not Participant.objects.filter(review.complete_q(), pk=complete_alice.pk).exists()
+    with pytest.raises(review.NotComplete):
+        review.confirm(complete_alice, by=complete_alice.user, **review.seen(complete_alice))
+
+
+def test_a_missing_photo_is_missing_for_both_checks(alice):
+    assert review.missing_items(alice) == ["Foto"]
+    assert Participant.objects.filter(review.data_complete_q(), pk=alice.pk).exists()
+    assert not Participant.objects.filter(review.complete_q(), pk=alice.pk).exists()

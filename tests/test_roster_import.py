@@ -1,3 +1,5 @@
+import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -346,7 +348,7 @@ def test_a_mixed_file_reports_each_status(batch):
     participant_edit(nip_for(3), jabatan="Analis Kebijakan")
     rows = [person(1), person(2, jabatan="Pranata Komputer"), person(3, jabatan="Auditor"), person(4), person(5, nip="1")]
     report = run(csv_bytes(rows), batch)
-    assert report.counts == {"created": 1, "updated": 1, "unchanged": 1, "conflict": 1, "error": 1}
+    assert report.counts == {"created": 1, "updated": 1, "unchanged": 1, "conflict": 1, "error": 1, "duplicate": 0}
 
 
 def test_a_row_shifted_by_an_unquoted_semicolon_is_an_error(batch):
@@ -357,3 +359,43 @@ def test_a_row_shifted_by_an_unquoted_semicolon_is_an_error(batch):
     assert report.rows[0].codes() == {"baris": ["row_shifted"]}
     assert "titik koma" in report.rows[0].as_json()["errors"]["baris"][0]
     assert report.rows[1].status == "created"
+
+
+def _with_declared_dimension(data, ref):
+    """The XLSX with its sheet's <dimension> rewritten, as some generators write it wrong."""
+    import re
+    import zipfile as zf
+    source, target = zf.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zf.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content = re.sub(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>'.encode(), content)
+            out.writestr(item, content)
+    return target.getvalue()
+
+
+def test_an_xlsx_with_a_wrong_declared_dimension_imports_every_row(batch):
+    data = _with_declared_dimension(xlsx_bytes([person(1), person(2), person(3)]), "A1:L2")
+    assert b'<dimension ref="A1:L2"/>' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    report = run(data, batch, name="r.xlsx")
+    assert [r.status for r in report.rows] == ["created"] * 3
+    assert Participant.objects.count() == 3
+
+
+def test_identical_rows_for_one_nip_are_imported_once_with_a_warning_naming_both(batch):
+    report = run(csv_bytes([person(1), person(2), person(1)]), batch)
+    rows = by_row(report)
+    assert rows[2].status == "created" and rows[4].status == "duplicate"
+    assert rows[2].codes("warnings")["nip"] == ["nip_repeated_identical"]
+    assert "baris 2, 4" in rows[4].as_json()["warnings"]["nip"][0]
+    assert not rows[2].errors and not rows[4].errors
+    assert sorted(Participant.objects.values_list("nip", flat=True)) == [nip_for(1), nip_for(2)]
+    assert report.counts["duplicate"] == 1 and report.counts["created"] == 2
+
+
+def test_identical_rows_with_a_different_running_number_are_still_identical(batch):
+    second = person(1)
+    second[0] = "9"
+    report = run(csv_bytes([person(1), second]), batch)
+    assert [r.status for r in report.rows] == ["created", "duplicate"]

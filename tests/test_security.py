@@ -367,8 +367,13 @@ def test_the_deploy_check_is_clean_in_production():
 PRODUCTION_REQUESTS = """
 import django
 django.setup()
+from django.conf import settings
 from django.core.management import call_command
-call_command("collectstatic", interactive=False, verbosity=0)
+# The production storage (hashed names from the manifest), without the gzip/brotli copies
+# and the admin's files: compressing them took most of this test's half minute, and the
+# sign-in page uses neither.
+settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["css", "js", "map", "txt", "svg", "html", "json", ""]
+call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["admin/*"])
 # The page footer reads the committee contact from the database.
 call_command("migrate", interactive=False, verbosity=0)
 from django.test import Client
@@ -378,7 +383,7 @@ print("plain", plain.status_code, plain.get("Location"))
 page = client.get("/masuk/", secure=True)
 print("status", page.status_code)
 for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options",
-             "X-Content-Type-Options", "Referrer-Policy"):
+             "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Cache-Control"):
     print("header", name, "=", page.get(name))
 print("cookies", " ".join(sorted(f"{c.key}:{bool(c['secure'])}" for c in page.cookies.values())))
 import re
@@ -407,7 +412,58 @@ def test_production_serves_https_only_with_the_security_headers(tmp_path):
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "no-store" in headers["Cache-Control"]
     cookies = next(line for line in lines if line.startswith("cookies ")).split()[1:]
     assert "csrftoken:True" in cookies and all(cookie.endswith(":True") for cookie in cookies)
     # Hashed names from the manifest: a new deploy never serves a stale file.
     assert any(re.fullmatch(r"stylesheet /static/css/app\.[0-9a-f]{12}\.css", line) for line in lines)
+
+
+# --- caching and headers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["profile", "profile_edit", "photo_upload", "confirm"])
+def test_pages_for_a_signed_in_participant_are_never_stored(alice_client, name):
+    response = alice_client.get(reverse(name))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_admin_pages_are_never_stored(staff_client):
+    response = staff_client.get(reverse("admin:profiles_participant_changelist"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_sign_in_page_is_never_stored(client):
+    assert "no-store" in client.get(reverse("login"))["Cache-Control"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_response_carries_the_permissions_policy(client, alice, signed_in):
+    if signed_in:
+        client.force_login(alice.user)
+    policy = client.get(reverse("login") if not signed_in else reverse("profile"))["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in policy
+
+
+def test_a_photo_is_served_private_and_never_stored(bob_client, bobs_photo):
+    response = bob_client.get(photo_url(bobs_photo))
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_photo_whose_file_is_missing_is_not_found(bob_client, bobs_photo):
+    bobs_photo.file.storage.delete(bobs_photo.file.name)
+    assert bob_client.get(photo_url(bobs_photo)).status_code == 404
+
+
+def test_staff_without_the_view_permission_cannot_open_a_photo(bobs_photo):
+    from django.contrib.auth.models import Permission
+
+    from profiles.models import User
+    from tests.conftest import client_for
+
+    user = User.objects.create_user("staf3", password="x", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="change_batch"))
+    assert client_for(user).get(photo_url(bobs_photo)).status_code == 404

@@ -48,3 +48,19 @@ def test_it_rejects_text_that_is_too_long_and_says_the_limit():
 
 def test_it_measures_the_length_after_collapsing_spaces():
     assert normalize_text("a" + " " * 50 + "b", max_length=3) == "a b"
+
+
+@pytest.mark.parametrize("raw", ["Analis 😀", "Analis 👩‍💻", "Jl. Merdeka ❤️", "Analis ⭐", "Analis ✅", "1️⃣ Analis"])
+def test_it_rejects_emoji(raw):
+    assert error_of(raw).code == "text_emoji"
+
+
+def test_it_rejects_the_replacement_character_left_by_a_wrong_encoding():
+    error = error_of("Jl. Sudirman No. 5 \ufffd Jakarta")
+    assert error.code == "text_replacement_character"
+    assert "Ketik ulang" in error.message
+
+
+@pytest.mark.parametrize("raw", ["Jl. Jend. Sudirman Kav. 52–53", "Kantor Pusat (Gedung A) – Lantai 3", "Jalan Café № 5"])
+def test_it_keeps_ordinary_punctuation_and_letters(raw):
+    assert normalize_text(raw, max_length=200) == raw

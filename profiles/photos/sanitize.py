@@ -9,7 +9,7 @@ neither quality nor size changes noticeably.
 import io
 import struct
 
-from PIL import Image, JpegImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
 
 from profiles.photos import jpeg
 from profiles.photos.config import get_config
@@ -30,21 +30,50 @@ def sanitize_jpeg(data, config=None):
     structure = jpeg.parse(data, config.max_segments)
     if structure.width * structure.height > pixel_cap(config):
         raise jpeg.BrokenJpeg("too_many_pixels", "over the pixel cap")
+    keep = _keeper(icc_profile_is_valid(data, structure))
     if structure.orientation == 1 and structure.frame_marker in jpeg.SEQUENTIAL and structure.components in (1, 3):
-        stripped = strip_metadata(data, structure)
+        stripped = strip_metadata(data, structure, keep)
         if stripped is not None:
             return stripped
     try:
-        return reencode(data, structure)
+        return reencode(data, structure, keep)
     except jpeg.BrokenJpeg:
         # Decoded at reduced size for the checks but not at full size: keep the image
         # data as it is, still without the metadata, rather than lose the upload.
-        return jpeg.rebuild(data, structure, _keep, extra=_jfif(data, structure))
+        return jpeg.rebuild(data, structure, keep, extra=_jfif(data, structure))
 
 
-def _keep(marker, payload):
-    """Metadata worth keeping: the colour profile and the Adobe colour-transform flag."""
-    return jpeg.is_icc_profile(marker, payload) or jpeg.is_adobe(marker, payload)
+def icc_profile(data, structure):
+    """The embedded ICC profile, its APP2 chunks joined in their sequence order; b"" if none."""
+    chunks = []
+    for segment in structure.header:
+        payload = segment.payload(data)
+        if jpeg.is_icc_profile(segment.marker, payload) and len(payload) >= 14:
+            chunks.append((payload[12], payload[14:]))
+    return b"".join(chunk for _, chunk in sorted(chunks, key=lambda item: item[0]))
+
+
+def icc_profile_is_valid(data, structure):
+    """Only a profile that LittleCMS parses is kept: the label "ICC_PROFILE" alone proves
+    nothing, and any bytes (an HTML page included) can follow it."""
+    profile = icc_profile(data, structure)
+    if not profile:
+        return False
+    try:
+        ImageCms.ImageCmsProfile(io.BytesIO(profile))
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        return False
+    return True
+
+
+def _keeper(icc_ok):
+    def keep(marker, payload):
+        """Metadata worth keeping: a valid colour profile and the Adobe colour-transform flag."""
+        if jpeg.is_icc_profile(marker, payload):
+            return icc_ok
+        return jpeg.is_adobe(marker, payload)
+
+    return keep
 
 
 def _jfif(data, structure):
@@ -62,20 +91,20 @@ def _jfif(data, structure):
     return b""
 
 
-def strip_metadata(data, structure):
+def strip_metadata(data, structure, keep):
     """The same compressed image without EXIF, XMP, IPTC, comments and anything after its
     end; None when the image data cannot be walked."""
-    parts = [jpeg.header(data, structure, _keep, extra=_jfif(data, structure))]
+    parts = [jpeg.header(data, structure, keep, extra=_jfif(data, structure))]
     for marker, start, end in jpeg.walk_image_data(data, structure.scan_start):
-        if not jpeg.is_metadata(marker) or _keep(marker, data[start + 4 : end]):
+        if not jpeg.is_metadata(marker) or keep(marker, data[start + 4 : end]):
             parts.append(data[start:end])
         if marker == jpeg.EOI:
             return b"".join(parts)
     return None
 
 
-def reencode(data, structure):
-    data = jpeg.rebuild(data, structure, _keep, extra=_jfif(data, structure))
+def reencode(data, structure, keep):
+    data = jpeg.rebuild(data, structure, keep, extra=_jfif(data, structure))
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
             tables = [table for _, table in sorted(getattr(image, "quantization", {}).items())]
