@@ -98,7 +98,7 @@ def prepare(count):
         report, stored = services.accept_photo(participant, photo, by=participant.user)
         if stored is None:
             sys.exit(f"the generated photo was refused: {report.errors}")
-        review.confirm(participant, by=participant.user)
+        review.confirm(participant, by=participant.user, **review.seen(participant))
     waiting = batch.participants.filter(status=Status.DIKONFIRMASI).count()
     if waiting != count:
         sys.exit(f"{waiting} of {count} records are waiting for verification")

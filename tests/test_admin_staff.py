@@ -58,7 +58,7 @@ def test_the_reminder_action_queues_mail_for_unfinished_selected_participants(st
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.REMINDER_PAUSE_SECONDS = 0
     give_photo(alice)
-    review.confirm(alice, by=alice.user)
+    review.confirm(alice, by=alice.user, **review.seen(alice))
     act(staff_client, "send_reminders", alice, bob)
     assert [m.to for m in mail.outbox] == [[bob.email]]
     assert MailLog.objects.get().kind == "reminder"

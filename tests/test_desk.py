@@ -26,7 +26,7 @@ def confirmed(batch, serial, nama, warnings=()):
     p = create_participant(nip_for(serial), batch, {**ALICE_VALUES, "nama": nama, "jenis_kelamin": "Laki-laki",
                                                     "tanggal_lahir": ALICE_VALUES["tanggal_lahir"]})
     give_photo(p, warnings=warnings)
-    return review.confirm(p, by=p.user)
+    return review.confirm(p, by=p.user, **review.seen(p))
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_the_last_record_wraps_to_what_is_left(staff_client, queue3):
 
 def test_an_empty_queue_goes_back_to_the_queue_page(staff_client, alice, staff):
     give_photo(alice)
-    alice = review.confirm(alice, by=alice.user)
+    alice = review.confirm(alice, by=alice.user, **review.seen(alice))
     response = staff_client.post(verify_url(alice), posted(alice))
     assert response["Location"] == reverse("desk_queue", args=[alice.batch_id])
 

@@ -24,11 +24,11 @@ def _no_pause(settings):
 def cohort(alice, bob, staff, batch):
     """alice confirmed (finished), bob unfinished, carol unfinished without an e-mail, dina verified."""
     give_photo(alice)
-    review.confirm(alice, by=alice.user)
+    review.confirm(alice, by=alice.user, **review.seen(alice))
     carol = create_participant(nip_for(7, gender=2), batch, {"nama": "Carol", "jenis_kelamin": "Perempuan"})
     dina = create_participant(nip_for(8), batch, {**ALICE_VALUES, "nama": "Dina", "email": "dina@lan.go.id"})
     give_photo(dina)
-    review.verify(dina, by=staff)
+    review.verify(dina, by=staff, **review.seen(dina))
     return alice, bob, carol, dina
 
 

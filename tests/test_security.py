@@ -435,7 +435,7 @@ def test_admin_pages_are_never_stored(staff_client):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_sign_in_page_is_never_stored(client):
+def test_the_sign_in_page_is_never_stored(client, db):
     assert "no-store" in client.get(reverse("login"))["Cache-Control"]
 
 
