@@ -242,6 +242,10 @@ PARTICIPANT_MAX_AGE = envint("PARTICIPANT_MAX_AGE", 60)
 # Thresholds of the photo checks; see profiles/photos/config.py for the meaning
 # and origin of each. Any key given here overrides the default.
 PHOTO_CHECKS = {}
+# Settings of "Perbaiki foto otomatis" (profiles/photos/config.py, FixConfig): e.g.
+# {"background": "#d74532", "output_width": 827, "output_height": 1240,
+#  "max_bytes": 204_800} for a portal that wants photos under 200 KB.
+PHOTO_FIX = {}
 # Uploads a participant may make in an hour, refused ones included (each costs a decode
 # and the face checks). services.UploadLimitReached past it.
 PHOTO_UPLOADS_PER_HOUR = envint("PHOTO_UPLOADS_PER_HOUR", 20)
