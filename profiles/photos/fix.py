@@ -212,6 +212,8 @@ def _reduce(rgb, side):
 
 def _shrink(rgb, factor):
     """rgb reduced by a whole factor, averaging factor×factor blocks (OpenCV's fast path)."""
+    # Never below one pixel on the shorter side (a 1×4000 strip stays a strip).
+    factor = min(factor, *rgb.shape[:2])
     if factor <= 1:
         return rgb
     height, width = (rgb.shape[0] // factor) * factor, (rgb.shape[1] // factor) * factor
