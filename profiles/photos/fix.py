@@ -19,6 +19,8 @@ fault, not the participant's, and must not read as a refusal of their photo.
 
 import io
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
@@ -126,13 +128,18 @@ def fix_photo(data, config=None):
         except inputs.InputProblem as problem:
             raise Refused(problem.code, **_input_values(problem)) from None
         preview = _preview(upright.rgb, config)
-        result = _fix(data, upright, _reduce(preview, config.analysis_side), config)
+        small = _reduce(preview, config.analysis_side)
+        # The person's mask does not depend on the face, nor the preview's JPEG on anything:
+        # both are made meanwhile, on the other core.
+        masking = _helper().submit(lambda: segment.person_mask(small))
+        preview = _helper().submit(_preview_jpeg, preview, config)
+        result = _fix(data, upright, small, masking, config)
     except Refused as refusal:
         logger.info("Photo fix refused: %s", refusal.code)
         message = MESSAGES[refusal.code].format(**refusal.values)
-        preview = _preview_jpeg(preview, config) if preview is not None else None
+        preview = preview.result() if isinstance(preview, Future) else None
         return FixResult(False, refused=Refusal(refusal.code, message), original_preview=preview)
-    result.original_preview = _preview_jpeg(preview, config)
+    result.original_preview = preview.result()
     return result
 
 
@@ -146,10 +153,12 @@ def _input_values(problem):
     return {"found": problem.found}
 
 
-def _fix(data, upright, small, config):
+def _fix(data, upright, small, masking, config):
     rgb = upright.rgb
-    face = _one_face(landmarks.detect(small), config)
-    mask = segment.person_mask(small)
+    try:
+        face = _one_face(landmarks.detect(small), config)
+    finally:
+        mask = masking.result()
     try:
         crop = framing.plan(face, mask, upright.width, config)
     except framing.FramingProblem as problem:
@@ -170,7 +179,7 @@ def _fix(data, upright, small, config):
 
     # The model sees 256×256 whatever it is given, and the matte's coefficients are fitted
     # at half size: the mask is made at half size too.
-    half = cv2.resize(out, (round(size[0] / 2), round(size[1] / 2)), interpolation=cv2.INTER_AREA)
+    half = cv2.resize(out, (round(size[0] / 2), round(size[1] / 2)), interpolation=cv2.INTER_LINEAR)
     person = segment.person_mask(half)
     alpha = matte.refine(out, person)
     if valid is not None:
@@ -196,6 +205,21 @@ def _fix(data, upright, small, config):
         True, data=data, changes=_changes(upright, crop, len(data), config), report=report,
         warnings=warnings, transform=transform,
     )
+
+
+_helper_pool = None
+_helper_lock = threading.Lock()
+
+
+def _helper():
+    """One helper thread per process, for the model run that can overlap another one:
+    MediaPipe releases the GIL while it works. It keeps its own Task instances (vendored.py
+    gives one per thread), so fixes from several threads only queue there."""
+    global _helper_pool
+    with _helper_lock:
+        if _helper_pool is None:
+            _helper_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-fix")
+        return _helper_pool
 
 
 def _reduce(rgb, side):
