@@ -492,3 +492,26 @@ def test_fix_photo_never_raises_on_broken_or_random_files():
         assert result.ok is (result.refused is None)
         if result.refused is not None:
             assert result.refused.code in fix_module.MESSAGES and result.refused.message
+
+
+@pytest.mark.parametrize("module", ["landmarks", "segment"])
+def test_a_damaged_model_raises_rather_than_refusing_the_photo(monkeypatch, white_wall_photo, module):
+    # A deployment fault, not the participant's: it must not read as a refusal, even
+    # when the model runs on the helper thread (the segmentation of the small image).
+    from profiles.photos import vendored
+
+    def broken(*args):
+        raise vendored.ModelFileError("model has sha256 0000")
+
+    name = "detect" if module == "landmarks" else "person_mask"
+    monkeypatch.setattr(getattr(fix_module, module), name, broken)
+    with pytest.raises(vendored.ModelFileError):
+        fix_photo(white_wall_photo)
+
+
+def test_fixes_from_several_threads_at_once_give_the_same_photo(white_wall_photo, white_wall_result):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(fix_photo, [white_wall_photo] * 3))
+    assert all(result.ok and result.data == white_wall_result.data for result in results)
