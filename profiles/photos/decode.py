@@ -9,6 +9,7 @@ the analysis needs a few hundred pixels, not megapixels, and memory stays bounde
 import io
 import struct
 
+import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
@@ -175,6 +176,11 @@ def reduce(rgb, side):
     short = min(height, width)
     if short <= side:
         return rgb
+    factor = short // side
+    if short == factor * side and width % factor == 0 and height % factor == 0:
+        # A whole factor (300×450 → 150×225, the usual case): OpenCV's block mean, the same
+        # averaging as Pillow's BOX in a tenth of the time.
+        return cv2.resize(rgb, (width // factor, height // factor), interpolation=cv2.INTER_AREA)
     scale = side / short
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX))

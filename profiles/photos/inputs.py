@@ -23,6 +23,8 @@ else:
 # Pillow's format names for the types the fixer reads, by what the file really is.
 PILLOW_FORMATS = {"PNG": "PNG", "WebP": "WEBP", "HEIC": "HEIF", "HEIF": "HEIF"}
 HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"heif")
+# HEIF rotation and mirror item properties, with their fixed 9-byte box size.
+HEIF_TRANSFORMS = (b"\x00\x00\x00\x09irot", b"\x00\x00\x00\x09imir")
 # Pillow reports broken data, unsupported flavours and short reads through these.
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError)
 
@@ -127,9 +129,11 @@ def _other(data, kind, cap):
                     if orientation in decode.TRANSPOSE:
                         image = image.transpose(decode.TRANSPOSE[orientation])
                         rotated = True
-                # pillow-heif applies the HEIF orientation itself and resets the EXIF tag.
-                elif image.info.get("original_orientation", 1) not in (None, 1):
-                    rotated = True
+                # libheif applies the HEIF transforms (irot, imir) itself; an EXIF
+                # orientation in a HEIF is only informative (pillow-heif resets it to 1),
+                # so the photo was turned only when the file carries such a box.
+                else:
+                    rotated = any(box in data for box in HEIF_TRANSFORMS)
                 image = _flatten(image)
         except Image.DecompressionBombWarning:
             raise InputProblem("too_many_pixels", kind, cap=cap) from None

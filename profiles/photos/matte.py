@@ -2,8 +2,12 @@
 
 The segmentation mask comes from a 256×256 view of the photo, so its edge is soft and
 off by a few pixels at 827×1240. A guided filter (He et al., 2010) moves that edge onto
-the photo's own edges: plain OpenCV box filters, ~20–36 ms at this size, where the contrib
-`ximgproc.guidedFilter` takes ~120 ms and GrabCut hundreds.
+the photo's own edges: plain OpenCV box filters, where the contrib `ximgproc.guidedFilter`
+takes ~120 ms and GrabCut hundreds. It runs as the "fast guided filter" (He and Sun,
+2015): the linear coefficients are fitted at half resolution, where the mask has no finer
+detail anyway, and applied to the full-resolution guide, so the matte still follows the
+photo's own edges pixel for pixel; a quarter of the box-filter work (~10 ms instead of
+~35 ms at 827×1240).
 """
 
 import cv2
@@ -23,31 +27,72 @@ def box(image, radius):
     return cv2.boxFilter(image, -1, (2 * radius + 1, 2 * radius + 1), borderType=cv2.BORDER_REFLECT)
 
 
-def guided_filter(guide, source, radius=RADIUS, eps=EPS):
-    """`source` (float32, 0–1) smoothed along the edges of `guide` (grey float32, 0–1)."""
+def coefficients(guide, source, radius, eps):
+    """The guided filter's smoothed linear coefficients (a, b): output = a · guide + b."""
     mean_i = box(guide, radius)
     mean_p = box(source, radius)
     corr_ip = box(guide * source, radius)
     corr_ii = box(guide * guide, radius)
     a = (corr_ip - mean_i * mean_p) / (corr_ii - mean_i * mean_i + eps)
     b = mean_p - a * mean_i
-    return box(a, radius) * guide + box(b, radius)
+    return box(a, radius), box(b, radius)
+
+
+def guided_filter(guide, source, radius=RADIUS, eps=EPS, subsample=2):
+    """`source` (float32, 0–1) smoothed along the edges of `guide` (grey float32, 0–1),
+    the coefficients fitted on both reduced by `subsample` (1: the exact filter). `source`
+    may come already reduced (any size smaller than the guide)."""
+    height, width = guide.shape
+    if subsample <= 1 and source.shape == guide.shape:
+        a, b = coefficients(guide, source, radius, eps)
+        return a * guide + b
+    if source.shape == guide.shape:
+        small = (max(1, round(width / subsample)), max(1, round(height / subsample)))
+        source = cv2.resize(source, small, interpolation=cv2.INTER_AREA)
+    else:
+        small = (source.shape[1], source.shape[0])
+        subsample = width / small[0]
+    a, b = coefficients(
+        cv2.resize(guide, small, interpolation=cv2.INTER_AREA), source, max(1, round(radius / subsample)), eps,
+    )
+    a = cv2.resize(a, (width, height), interpolation=cv2.INTER_LINEAR)
+    b = cv2.resize(b, (width, height), interpolation=cv2.INTER_LINEAR)
+    return cv2.add(cv2.multiply(a, guide), b)
 
 
 def refine(rgb, mask):
-    """The matte (float32, 0–1) of the person in `rgb`, from the model's mask."""
-    guide = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
-    filtered = guided_filter(guide, mask.astype(np.float32))
-    return np.clip((filtered - CLEAR) / (SOLID - CLEAR), 0, 1)
+    """The matte (float32, 0–1) of the person in `rgb`, at rgb's size, from the model's
+    mask (at rgb's size or reduced): guided_filter's fast form, with the stretch to 0–1
+    and the guide's 1/255 folded into the coefficients at the reduced size, so that the
+    full-size work is one upsampling, one multiply-add and a clip."""
+    height, width = rgb.shape[:2]
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    if mask.shape == grey.shape:
+        small = (max(1, round(width / 2)), max(1, round(height / 2)))
+        mask = cv2.resize(mask.astype(np.float32, copy=False), small, interpolation=cv2.INTER_AREA)
+    small = (mask.shape[1], mask.shape[0])
+    # Bilinear at about 2× averages 2×2 pixels, like pixel averaging, without OpenCV's slow
+    # path for sizes that are not an exact multiple (827 → 414).
+    guide = cv2.resize(grey, small, interpolation=cv2.INTER_LINEAR).astype(np.float32) * np.float32(1 / 255)
+    a, b = coefficients(guide, mask.astype(np.float32, copy=False), max(1, round(RADIUS * small[0] / width)), EPS)
+    stretch = np.float32(1 / (SOLID - CLEAR))
+    a = cv2.resize(a * (stretch / np.float32(255)), (width, height), interpolation=cv2.INTER_LINEAR)
+    b = cv2.resize((b - np.float32(CLEAR)) * stretch, (width, height), interpolation=cv2.INTER_LINEAR)
+    out = cv2.multiply(a, grey.astype(np.float32))
+    cv2.add(out, b, dst=out)
+    return np.clip(out, 0, 1, out=out)
 
 
 def put_behind(rgb, alpha, colour):
-    """rgb with `colour` behind the person: where alpha is 1 the pixels are rgb's own."""
-    out = rgb.copy()
-    out[alpha <= 0] = colour
-    # Only the edge is blended (a few percent of the pixels): the rest is copied as is.
-    edge = (alpha > 0) & (alpha < 1)
-    weight = alpha[edge][:, None]
-    blended = rgb[edge].astype(np.float32) * weight + np.array(colour, np.float32) * (1 - weight)
-    out[edge] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+    """rgb with `colour` behind the person: where alpha is 1 the pixels are rgb's own,
+    copied; only the edge (a few percent of the pixels) is blended."""
+    # Three planes merged: numpy's broadcast fill of an RGB triple is ten times slower.
+    out = cv2.merge([np.full(rgb.shape[:2], value, np.uint8) for value in colour])
+    cv2.copyTo(rgb, (alpha >= 1).view(np.uint8), out)
+    # Flat indices: gathering a few ten thousand pixels, not masking three million values.
+    edge = np.flatnonzero((alpha > 0) & (alpha < 1))
+    weight = alpha.reshape(-1)[edge][:, None]
+    pixels = rgb.reshape(-1, 3)[edge].astype(np.float32)
+    blended = pixels * weight + np.array(colour, np.float32) * (1 - weight)
+    out.reshape(-1, 3)[edge] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
     return out
