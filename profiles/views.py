@@ -271,7 +271,10 @@ def receipt(request, participant, code):
     # Looked up on the signed-in participant only: another participant's code is a 404.
     if not participant.confirmation_code or participant.confirmation_code != code:
         raise Http404
-    if participant.confirmed_at is None:
+    # What was confirmed, from the history as of the confirmation: the rows and the photo
+    # the participant declared correct, never newer data under the older time.
+    snapshot = review.confirmed_snapshot(participant)
+    if snapshot is None:
         messages.warning(request, "Data Anda berubah setelah konfirmasi; periksa lalu konfirmasi ulang.")
         return redirect("profile")
     return render(
@@ -279,7 +282,8 @@ def receipt(request, participant, code):
         "profiles/receipt.html",
         {
             "participant": participant,
-            "rows": profile_rows(participant),
+            "rows": profile_rows(snapshot),
+            "confirmed_photo": participant.confirmed_photo,
             "statement": RESPONSIBILITY,
             "confirmed_text": f"{format_in_zone(participant.confirmed_at, WIB)} WIB",
         },

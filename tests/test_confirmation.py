@@ -108,6 +108,18 @@ def test_the_receipt_shows_the_code_time_in_wib_data_and_photo(alice_client, com
     assert "css/receipt.css" in body
 
 
+def test_the_receipt_shows_the_record_and_photo_as_confirmed_not_as_stored_now(alice_client, complete_alice):
+    confirm(alice_client, complete_alice)
+    complete_alice.refresh_from_db()
+    confirmed_photo = complete_alice.photo
+    # Behind every service's back (no history, no status rule): the receipt must still
+    # show what the participant declared, from the history as of the confirmation.
+    Participant.objects.filter(pk=complete_alice.pk).update(nama="Nama Lain", photo=None)
+    body = alice_client.get(reverse("receipt", args=[complete_alice.confirmation_code])).content.decode()
+    assert "Siti Rahmawati, S.E." in body and "Nama Lain" not in body
+    assert f'data-photo-id="{confirmed_photo.uuid}"' in body
+
+
 def test_participant_cannot_open_another_participants_receipt(alice_client, complete_alice, bob):
     confirm(alice_client, complete_alice)
     complete_alice.refresh_from_db()

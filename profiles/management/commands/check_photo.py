@@ -18,11 +18,19 @@ READ_ERRORS = {
 }
 
 
-def read_report(name):
+def read_input(name):
+    """(bytes, None), or (None, why the file cannot be read, in Indonesian); fix_photo
+    reads its inputs the same way."""
     try:
-        data = Path(name).read_bytes()
+        return Path(name).read_bytes(), None
     except OSError as error:
-        return unreadable_file(READ_ERRORS.get(type(error), error.strerror or str(error)))
+        return None, READ_ERRORS.get(type(error), error.strerror or str(error))
+
+
+def read_report(name):
+    data, problem = read_input(name)
+    if problem:
+        return unreadable_file(problem)
     return check_photo(data)
 
 

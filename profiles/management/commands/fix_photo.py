@@ -11,22 +11,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from profiles.management.commands.check_photo import read_input
 from profiles.photos import fix_photo
 from profiles.photos.fix import FixResult, Refusal
 
-READ_ERRORS = {
-    FileNotFoundError: "file tidak ditemukan",
-    IsADirectoryError: "ini sebuah folder, bukan file",
-    PermissionError: "tidak ada izin membaca file ini",
-}
-
-
 def fix_file(name):
-    try:
-        data = Path(name).read_bytes()
-    except OSError as error:
-        reason = READ_ERRORS.get(type(error), error.strerror or str(error))
-        return FixResult(False, refused=Refusal("unreadable", f"File tidak dapat dibuka: {reason}."))
+    data, problem = read_input(name)
+    if problem:
+        return FixResult(False, refused=Refusal("unreadable", f"File tidak dapat dibuka: {problem}."))
     return fix_photo(data)
 
 
