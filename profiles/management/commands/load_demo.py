@@ -13,6 +13,14 @@ ADMIN_PASSWORD = "Latsar-Admin-2026"
 OPEN_BATCH = "Latsar CPNS Demo Angkatan I"
 CLOSED_BATCH = "Latsar CPNS Demo Angkatan 0 (tenggat lewat)"
 
+# Shown on every participant page and in every e-mail (fictitious, .invalid domain).
+DEMO_CONTACT = {
+    "contact_name": "Panitia Latsar PPSDM (demo)",
+    "contact_phone": "0812-0000-0000",
+    "contact_email": "panitia.latsar@ppsdm.invalid",
+    "contact_hours": "Senin–Jumat 08.00–16.00 WIB",
+}
+
 # NIPs from the public test vectors in DOMAIN.md, so they are valid by construction.
 PARTICIPANTS = [
     (OPEN_BATCH, "199301212020121001", {
@@ -55,10 +63,13 @@ class Command(BaseCommand):
         url = url.rstrip("/") + "/"
         now = timezone.now()
         open_batch, _ = Batch.objects.get_or_create(
-            name=OPEN_BATCH, defaults={"deadline": timezone.localtime(now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0)}
+            name=OPEN_BATCH, defaults={
+                "deadline": timezone.localtime(now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0),
+                **DEMO_CONTACT,
+            }
         )
         closed_batch, _ = Batch.objects.get_or_create(
-            name=CLOSED_BATCH, defaults={"deadline": now - timedelta(days=1)}
+            name=CLOSED_BATCH, defaults={"deadline": now - timedelta(days=1), **DEMO_CONTACT}
         )
         batches = {OPEN_BATCH: open_batch, CLOSED_BATCH: closed_batch}
         for batch_name, nip, values in PARTICIPANTS:
