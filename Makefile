@@ -42,14 +42,15 @@ run: system-deps $(VENV)/.installed-run
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
 test: system-deps browser-deps $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 	mkdir -p var/staticfiles
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # Everything but the browser tests, for a quick loop while editing.
 test-fast: system-deps $(VENV)/.installed-test
 	mkdir -p var/staticfiles
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 bench: system-deps $(VENV)/.installed-test
 	$(BIN)/python bench/photo_check.py
