@@ -390,7 +390,11 @@ def test_a_job_within_the_timeout_is_not_reported(alice, database_queue, setting
     assert photo_fixes.problem_message(fix, soon) == ""
 
 
-def test_retrying_a_stalled_job_queues_it_again_and_a_worker_finishes_it(alice_client, alice, database_queue, settings):
+def test_retrying_a_stalled_job_queues_it_again_and_a_worker_finishes_it(
+    transactional_db, alice_client, alice, database_queue, settings
+):
+    # A real worker closes the database connection between jobs, as it should: on
+    # PostgreSQL that ends a test wrapped in one transaction, so this one commits.
     from django_tasks_db.models import DBTaskResult
 
     fix = photo_fixes.start_fix(alice, white_wall_photo(), by=alice.user)
