@@ -10,12 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from profiles import photo_fixes, services, statuses
+from profiles import photo_fixes, services
 from profiles.decorators import participant_required
 from profiles.forms import PhotoFixForm, PhotoUploadForm
 from profiles.models import Photo, PhotoFix
 from profiles.photos import inputs
-from profiles.views import CLOSED, deadline_context
+from profiles.views import CLOSED, deadline_context, tell_saved
 
 # A phone photo is a few MB; anything far beyond is not worth reading into memory.
 UPLOAD_READ_LIMIT = photo_fixes.READ_LIMIT
@@ -57,8 +57,7 @@ def photo_upload(request, participant):
                 messages.error(request, str(error))
                 return redirect("photo_upload")
             if photo is not None:
-                say = messages.warning if photo.revoked else messages.success
-                say(request, statuses.revoked_message(photo.revoked))
+                tell_saved(request, photo.revoked)
                 for code in report.warnings:
                     messages.warning(request, f"Catatan foto: {report.get(code).message}")
                 return redirect("profile")
@@ -167,14 +166,10 @@ def photo_fix_accept(request, participant, fix_uuid):
     except services.EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
-    except photo_fixes.FixError as error:
+    except (photo_fixes.FixError, services.UploadLimitReached) as error:
         messages.error(request, str(error))
         return redirect("photo_fix", fix_uuid=fix_uuid)
-    except services.UploadLimitReached as error:
-        messages.error(request, str(error))
-        return redirect("photo_fix", fix_uuid=fix_uuid)
-    say = messages.warning if photo.revoked else messages.success
-    say(request, statuses.revoked_message(photo.revoked))
+    tell_saved(request, photo.revoked)
     return redirect("profile")
 
 

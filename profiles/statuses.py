@@ -53,14 +53,16 @@ BADGES = {
     Status.DIANGGAP_VALID: "text-bg-success",
 }
 
+# The guide's own words for a save (participants look for them).
+SAVED = "Berhasil di Update"
 # What a save cancels, for the message after it (services set `revoked`).
 REVOKED_MESSAGES = {
     "confirmed": (
-        "Berhasil di Update. Konfirmasi Anda dibatalkan karena data berubah: "
+        f"{SAVED}. Konfirmasi Anda dibatalkan karena data berubah: "
         "periksa lagi lalu konfirmasi ulang."
     ),
     "verified": (
-        "Berhasil di Update. Verifikasi panitia dibatalkan karena data berubah: "
+        f"{SAVED}. Verifikasi panitia dibatalkan karena data berubah: "
         "periksa lagi lalu konfirmasi ulang agar panitia memeriksanya kembali."
     ),
 }
@@ -79,7 +81,7 @@ def badge_class(status):
 
 def revoked_message(revoked):
     """The message after a save; "Berhasil di Update" alone when nothing was cancelled."""
-    return REVOKED_MESSAGES.get(revoked, "Berhasil di Update")
+    return REVOKED_MESSAGES.get(revoked, SAVED)
 
 
 @dataclass(frozen=True)

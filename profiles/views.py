@@ -19,7 +19,6 @@ from profiles.nip import format_nip
 from profiles.ranks import GOLONGAN_PANGKAT
 from profiles.services import EditConflict, EditingClosed, save_participant_data
 
-SAVED = "Berhasil di Update"
 CLOSED = (
     "Batas waktu pembaruan data sudah lewat. Data tidak diubah. "
     "Hubungi panitia Latsar jika ada data yang harus diperbaiki."
@@ -39,6 +38,12 @@ def home(request):
     if request.user.is_authenticated and request.user.is_staff:
         return redirect("admin:index")
     return redirect("profile")
+
+
+def tell_saved(request, revoked):
+    """"Berhasil di Update", and what the save cancelled when it cancelled something."""
+    say = messages.warning if revoked else messages.success
+    say(request, statuses.revoked_message(revoked))
 
 
 def profile_rows(participant):
@@ -155,11 +160,7 @@ def profile_edit(request, participant):
                     "profiles/profile_edit.html",
                     {**context, "form": form, "latest_rows": profile_rows(participant)},
                 )
-            revoked = getattr(saved, "revoked", None)
-            if revoked:
-                messages.warning(request, statuses.revoked_message(revoked))
-            else:
-                messages.success(request, SAVED)
+            tell_saved(request, getattr(saved, "revoked", None))
             return redirect("profile")
     else:
         form = ProfileForm(

@@ -116,25 +116,34 @@ class PhotoConfig:
     shirt_min_white: float = 0.4
 
 
-def build_config(overrides=None):
-    """The defaults with `overrides` (a dict of field names) applied."""
+def _build(config_class, setting, overrides):
+    """The defaults of config_class with `overrides` (a dict of field names) applied."""
     overrides = dict(overrides or {})
-    known = {field.name for field in fields(PhotoConfig)}
+    known = {field.name for field in fields(config_class)}
     unknown = sorted(set(overrides) - known)
     if unknown:
-        raise ImproperlyConfigured(f"PHOTO_CHECKS: unknown key(s) {', '.join(unknown)}")
-    return replace(PhotoConfig(), **overrides)
+        raise ImproperlyConfigured(f"{setting}: unknown key(s) {', '.join(unknown)}")
+    return replace(config_class(), **overrides)
 
 
-def get_config():
-    """The defaults merged with settings.PHOTO_CHECKS, when Django settings are configured."""
+def _overrides(setting):
+    """settings.<setting>, or None when Django settings are not configured."""
     from django.conf import settings
 
     try:
-        overrides = getattr(settings, "PHOTO_CHECKS", None)
+        return getattr(settings, setting, None)
     except ImproperlyConfigured:
-        overrides = None
-    return build_config(overrides)
+        return None
+
+
+def build_config(overrides=None):
+    """The check defaults with `overrides` (a dict of field names) applied."""
+    return _build(PhotoConfig, "PHOTO_CHECKS", overrides)
+
+
+def get_config():
+    """The check defaults merged with settings.PHOTO_CHECKS."""
+    return build_config(_overrides("PHOTO_CHECKS"))
 
 
 @dataclass(frozen=True)
@@ -187,20 +196,9 @@ class FixConfig:
 
 def build_fix_config(overrides=None):
     """The fixer's defaults with `overrides` (a dict of field names) applied."""
-    overrides = dict(overrides or {})
-    known = {field.name for field in fields(FixConfig)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ImproperlyConfigured(f"PHOTO_FIX: unknown key(s) {', '.join(unknown)}")
-    return replace(FixConfig(), **overrides)
+    return _build(FixConfig, "PHOTO_FIX", overrides)
 
 
 def get_fix_config():
-    """The fixer's defaults merged with settings.PHOTO_FIX, when Django settings are configured."""
-    from django.conf import settings
-
-    try:
-        overrides = getattr(settings, "PHOTO_FIX", None)
-    except ImproperlyConfigured:
-        overrides = None
-    return build_fix_config(overrides)
+    """The fixer's defaults merged with settings.PHOTO_FIX."""
+    return build_fix_config(_overrides("PHOTO_FIX"))
