@@ -14,10 +14,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from profiles import accounts, exports, notifications, review, staff_views
 from profiles.desk import WARNING_WORDS, warning_words
-from profiles.birth import format_birth_date
-from profiles.fields import DATA_COLUMNS
+from profiles.rules.birth import format_birth_date
+from profiles.rules.fields import DATA_COLUMNS
 from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, Status, User
-from profiles.record import clean_record
+from profiles.rules.record import clean_record
 from profiles.services import EditConflict, save_participant_data
 
 DATA_FIELDS = list(DATA_COLUMNS)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from profiles.deadlines import INDONESIAN_ZONES
+from profiles.rules.deadlines import INDONESIAN_ZONES
 from profiles.models import Batch
 
 ZONES = dict(INDONESIAN_ZONES)

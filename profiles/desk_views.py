@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from profiles import desk, notifications, review
 from profiles.models import Batch, Participant, Status
-from profiles.printing import certificate_lines
+from profiles.rules.printing import certificate_lines
 from profiles.staff_views import staff_permission_required
 
 PERMISSION = "profiles.change_participant"

@@ -18,10 +18,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from profiles.birth import format_birth_date
-from profiles.deadlines import INDONESIAN_ZONES
+from profiles.rules.birth import format_birth_date
+from profiles.rules.deadlines import INDONESIAN_ZONES
 from profiles.models import ExportLog, Participant
-from profiles.fields import DATA_COLUMNS, FIELDS
+from profiles.rules.fields import DATA_COLUMNS, FIELDS
 from profiles.review import effective_status, validated_q
 
 HEADER = [

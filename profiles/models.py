@@ -8,8 +8,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
-from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
+from profiles.rules.statuses import Status
+from profiles.rules.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
+from profiles.rules.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
 
 
 class User(AbstractUser):
@@ -60,15 +61,6 @@ class Batch(models.Model):
 
     def is_past_deadline(self, now=None):
         return (now or timezone.now()) >= self.deadline
-
-
-class Status(models.TextChoices):
-    BELUM_DIPERBARUI = "belum_diperbarui", "Belum diperbarui"
-    DIPERBARUI = "diperbarui", "Diperbarui"
-    DIKONFIRMASI = "dikonfirmasi", "Dikonfirmasi"
-    PERLU_REVISI = "perlu_revisi", "Perlu revisi"
-    TERVERIFIKASI = "terverifikasi", "Terverifikasi"
-    DIANGGAP_VALID = "dianggap_valid", "Dianggap valid"
 
 
 def photo_storage():

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles import review
-from profiles.deadlines import describe_deadline
+from profiles.rules.deadlines import describe_deadline
 from profiles.mail import queue_mail
 from profiles.models import MailLog, Participant, Status
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from profiles.models import Participant, Status
-from profiles.fields import DATA_COLUMNS, missing_fields
+from profiles.rules.fields import DATA_COLUMNS, missing_fields
 
 # Columns that a blank string leaves empty; the birth date is a date column (NULL).
 DATE_COLUMNS = ("tanggal_lahir",)
@@ -220,7 +220,7 @@ def confirmed_snapshot(participant):
     """The history record of the participant as confirmed, or None when no confirmation stands.
 
     Its columns are the participant's (nama, tempat_lahir, …, photo_id), so
-    profiles.fields.display_rows(snapshot) gives the rows the participant confirmed, and
+    profiles.rules.fields.display_rows(snapshot) gives the rows the participant confirmed, and
     snapshot.history_date is the instant of the confirmation. Any later change revokes
     the confirmation (revoke_approval), so a receipt never shows newer data under an
     older time.

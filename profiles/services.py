@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from profiles import review
-from profiles.fields import DATA_COLUMNS
+from profiles.rules.fields import DATA_COLUMNS
 from profiles.models import Participant, Photo, UploadAttempt, User
 from profiles.photos import check_photo, sanitize_jpeg
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from profiles import review
-from profiles.fields import display_rows
+from profiles.rules.fields import display_rows
 from profiles.models import Status
 from profiles.services import save_participant_data
 from tests.rosters import give_photo

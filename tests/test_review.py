@@ -175,7 +175,7 @@ def test_the_mark_deemed_valid_command_reports_the_count(closed_batch, batch):
 
 # The dashboard's "complete" query and the confirm/verify check agree, field by field.
 
-from profiles.fields import EDITABLE  # noqa: E402
+from profiles.rules.fields import EDITABLE  # noqa: E402
 
 
 def _blank(participant, field):

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.nip import format_nip
+from profiles.rules.nip import format_nip
 from profiles.models import Participant, Photo, Status
 from profiles.services import accept_photo
 from tests.conftest import ALICE_NIP, BOB_NIP

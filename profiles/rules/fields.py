@@ -11,8 +11,8 @@ and the database keeps as two columns.
 
 from dataclasses import dataclass
 
-from profiles.birth import format_birth_field
-from profiles.contact import format_no_telp
+from profiles.rules.birth import format_birth_field
+from profiles.rules.contact import format_no_telp
 
 
 @dataclass(frozen=True)
