@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from profiles import accounts, exports, notifications, review, staff_views
-from profiles.desk import WARNING_WORDS, warning_words
+from profiles import staff_views
+
+from profiles.services import accounts, exports, notifications, review
+from profiles.services.desk import WARNING_WORDS, warning_words
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import DATA_COLUMNS
 from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, Status, User
 from profiles.rules.record import clean_record
-from profiles.services import EditConflict, save_participant_data
+from profiles.services.participants import EditConflict, save_participant_data
 
 DATA_FIELDS = list(DATA_COLUMNS)
 
@@ -376,7 +378,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    # Review: the transitions live in profiles.review.
+    # Review: the transitions live in profiles.services.review.
 
     @admin.action(description="Verifikasi peserta terpilih …", permissions=["change"])
     def verify_selected(self, request, queryset):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from profiles import desk, notifications, review
+from profiles.services import desk, notifications, review
 from profiles.models import Batch, Participant, Status
 from profiles.rules.printing import certificate_lines
 from profiles.staff_views import staff_permission_required

@@ -340,7 +340,7 @@ class ExportLog(models.Model):
 
 
 class PasswordResetRequest(models.Model):
-    """One "Lupa kata sandi?" request, counted for the rate limit (profiles.password_reset).
+    """One "Lupa kata sandi?" request, counted for the rate limit (profiles.services.password_reset).
 
     Kept whether or not the NIP exists, so the limit says nothing about accounts. The NIP
     is stored as a keyed hash: this table is a counter, not a log of who asked.

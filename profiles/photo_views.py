@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from profiles import photo_fixes, services
+from profiles.services import participants, photo_fixes
 from profiles.decorators import participant_required
 from profiles.forms import PhotoFixForm, PhotoUploadForm
 from profiles.models import Photo, PhotoFix
@@ -20,7 +20,7 @@ from profiles.views import CLOSED, deadline_context, tell_saved
 # A phone photo is a few MB; anything far beyond is not worth reading into memory.
 UPLOAD_READ_LIMIT = photo_fixes.READ_LIMIT
 TOO_LARGE = "Ukuran file {mb:.1f} MB terlalu besar; foto harus kurang dari 1 MB."
-# services.UploadLimitReached comes with the integrity work; until then nothing to catch.
+# participants.UploadLimitReached comes with the integrity work; until then nothing to catch.
 # The checks the fixer can make pass (DOMAIN.md rules 1, 2, 3 and 9).
 FIXABLE = ("format", "size", "ratio", "background")
 GONE = "Foto ini sudah tidak tersedia. Unggah foto lagi."
@@ -46,14 +46,14 @@ def photo_upload(request, participant):
         else:
             data = upload.read()
             try:
-                report, photo = services.accept_photo(participant, data, by=request.user, now=now)
+                report, photo = participants.accept_photo(participant, data, by=request.user, now=now)
                 if photo is None and set(report.errors) & set(FIXABLE) and inputs.kind_of(data):
                     # Kept now, so "Perbaiki foto otomatis" needs no second upload.
                     fix = photo_fixes.keep_refused_upload(participant, data, by=request.user, now=now)
-            except services.EditingClosed:
+            except participants.EditingClosed:
                 messages.error(request, CLOSED)
                 return redirect("profile")
-            except services.UploadLimitReached as error:
+            except participants.UploadLimitReached as error:
                 messages.error(request, str(error))
                 return redirect("photo_upload")
             if photo is not None:
@@ -110,14 +110,14 @@ def photo_fix_start(request, participant):
                     f"File {upload.size / 1024 / 1024:.1f} MB terlalu besar untuk diperbaiki (batas 20 MB)."
                 )
             fix = photo_fixes.start_fix(participant, upload.read(), by=request.user, now=now)
-    except services.EditingClosed:
+    except participants.EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
     except (PhotoFix.DoesNotExist, ValidationError, photo_fixes.FixError) as error:
         # ValidationError: a "fix" that is no UUID at all.
         messages.error(request, str(error) if isinstance(error, photo_fixes.FixError) else GONE)
         return redirect("photo_upload")
-    except services.UploadLimitReached as error:
+    except participants.UploadLimitReached as error:
         messages.error(request, str(error))
         return redirect("photo_upload")
     return redirect("photo_fix", fix_uuid=fix.uuid)
@@ -163,10 +163,10 @@ def photo_fix_accept(request, participant, fix_uuid):
         photo = photo_fixes.accept_fix(participant, fix_uuid, by=request.user)
     except PhotoFix.DoesNotExist:
         raise Http404 from None
-    except services.EditingClosed:
+    except participants.EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
-    except (photo_fixes.FixError, services.UploadLimitReached) as error:
+    except (photo_fixes.FixError, participants.UploadLimitReached) as error:
         messages.error(request, str(error))
         return redirect("photo_fix", fix_uuid=fix_uuid)
     tell_saved(request, photo.revoked)
@@ -194,7 +194,7 @@ def photo_fix_retry(request, participant, fix_uuid):
         photo_fixes.retry_fix(participant, fix_uuid, by=request.user)
     except PhotoFix.DoesNotExist:
         raise Http404 from None
-    except services.EditingClosed:
+    except participants.EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
     except photo_fixes.FixError as error:

@@ -21,12 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from profiles import export_jobs, exports, roster
-from profiles.desk import photo_filter_q
+from profiles.services import export_jobs, exports, roster
+from profiles.services.desk import photo_filter_q
 from profiles.rules.contact import format_no_telp
 from profiles.rules.fields import BIRTH_PARTS, FIELDS, LABELS
 from profiles.models import Batch, ExportJob, Participant, Status
-from profiles.review import complete_q, data_complete_q, validated_q
+from profiles.services.review import complete_q, data_complete_q, validated_q
 
 
 def staff_permission_required(perm):

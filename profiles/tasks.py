@@ -7,7 +7,7 @@ from the database when it runs.
 
 from django_tasks import task
 
-from profiles import mail, photo_fixes
+from profiles.services import mail, photo_fixes
 
 
 @task()
@@ -17,7 +17,7 @@ def send_mail_task(log_id):
 
 @task()
 def build_export_task(job_id):
-    from profiles import export_jobs
+    from profiles.services import export_jobs
 
     export_jobs.build(job_id)
 

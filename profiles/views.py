@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from profiles import review
+from profiles.services import review
 
 from profiles.rules import statuses
 from profiles.rules.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
@@ -19,7 +19,7 @@ from profiles.models import Photo, Status
 from profiles.rules.names import normalize_nama
 from profiles.rules.nip import format_nip
 from profiles.rules.ranks import GOLONGAN_PANGKAT
-from profiles.services import EditConflict, EditingClosed, save_participant_data
+from profiles.services.participants import EditConflict, EditingClosed, save_participant_data
 
 CLOSED = (
     "Batas waktu pembaruan data sudah lewat. Data tidak diubah. "
@@ -199,7 +199,7 @@ def photo(request, photo_uuid):
         # The same answer as for a photo that does not exist.
         raise Http404
     if not photo.file:
-        raise Http404  # an old version whose file was pruned (profiles.retention)
+        raise Http404  # an old version whose file was pruned (profiles.services.retention)
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError:

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import access_codes, account_views, certificate_views, desk_views, photo_views, staff_views, views
+from profiles import account_views, certificate_views, desk_views, photo_views, staff_views, views
+
+from profiles.services import access_codes
 from profiles.forms import SignInForm
-from profiles.password_reset import NewPasswordForm, NipPasswordResetForm
+from profiles.services.password_reset import NewPasswordForm, NipPasswordResetForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
 admin.site.site_title = "Smartbangkom"

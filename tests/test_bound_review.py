@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from profiles import review
+from profiles.services import review
 from profiles.rules.fields import display_rows
 from profiles.models import Status
-from profiles.services import save_participant_data
+from profiles.services.participants import save_participant_data
 from tests.rosters import give_photo
 
 CHANGELIST = reverse("admin:profiles_participant_changelist")

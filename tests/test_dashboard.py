@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 from profiles.models import Participant, User
-from profiles.services import create_participant
+from profiles.services.participants import create_participant
 from tests.conftest import client_for
 from tests.rosters import give_photo, nip_for
 

@@ -4,11 +4,11 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 
 from profiles.rules import statuses
 from profiles.models import Participant, Status
-from profiles.services import save_participant_data
+from profiles.services.participants import save_participant_data
 from tests.rosters import give_photo
 from profiles.rules.nip import format_nip
 

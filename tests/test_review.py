@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 from profiles.models import Participant, Status
-from profiles.services import create_participant, save_participant_data
+from profiles.services.participants import create_participant, save_participant_data
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from profiles.rules.nip import format_nip
 from profiles.models import Participant, Photo, Status
-from profiles.services import accept_photo
+from profiles.services.participants import accept_photo
 from tests.conftest import ALICE_NIP, BOB_NIP
 from tests.photo_factory import HTML_PAGE, make_id_photo
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review, roster
+from profiles.services import review, roster
 from profiles.models import Participant, Status
-from profiles.services import EditingClosed, accept_photo, save_participant_data
+from profiles.services.participants import EditingClosed, accept_photo, save_participant_data
 from tests.conftest import client_for
 from tests.photo_factory import make_id_photo
 from tests.rosters import csv_bytes, give_photo, nip_for, person

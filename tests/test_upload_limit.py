@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from profiles.models import UploadAttempt
-from profiles.services import UploadLimitReached, accept_photo
+from profiles.services.participants import UploadLimitReached, accept_photo
 from tests.photo_factory import HTML_PAGE, make_id_photo
 
 
@@ -60,7 +60,7 @@ def test_staff_uploading_for_a_participant_are_not_limited(alice, staff, setting
 
 
 def test_a_closed_deadline_is_refused_before_counting(closed_batch, alice):
-    from profiles.services import EditingClosed
+    from profiles.services.participants import EditingClosed
 
     alice.batch = closed_batch
     alice.save()

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from profiles import exports, review
+from profiles.services import exports, review
 from profiles.models import ExportJob, PhotoFix, User
 from tests.photo_factory import red_card
 from tests.rosters import give_photo

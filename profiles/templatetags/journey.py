@@ -1,6 +1,6 @@
 from django import template
 
-from profiles.committee import contact_batch
+from profiles.services.committee import contact_batch
 from profiles.rules.deadlines import describe_duration
 from profiles.rules.nip import format_nip
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from profiles import exports
+from profiles.services import exports
 from profiles.management.commands.import_participants import find_batch
 
 

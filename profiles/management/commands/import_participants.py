@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from django.db import transaction
 
-from profiles import batches, roster
+from profiles.services import batches, roster
 from profiles.rules.fields import LABELS
 from profiles.models import Batch
 

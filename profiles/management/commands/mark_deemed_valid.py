@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 from profiles.management.commands.import_participants import find_batch
 
 

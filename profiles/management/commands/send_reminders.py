@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles import notifications
+from profiles.services import notifications
 from profiles.management.commands.import_participants import find_batch
 
 

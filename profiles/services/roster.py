@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from profiles.rules.birth import format_birth_date
-from profiles import review
+from profiles.services import review
 from profiles.models import Batch, Participant, User
 from profiles.rules.nip import normalize_nip, parse_nip
 from profiles.rules.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, LABELS
@@ -47,7 +47,7 @@ STATUS_LABELS = {
 # Header texts are compared in lower case with everything but letters and digits
 # removed, so "No. Telp", "NO TELP" and "no_telp" are one header.
 # Not a field of the guide: the access code a batch may require at first sign-in
-# (profiles.access_codes), kept out of the participant's data.
+# (profiles.services.access_codes), kept out of the participant's data.
 ACCESS_CODE = "kode_akses"
 HEADER_ALIASES = {
     **{field.name: field.aliases for field in FIELDS},

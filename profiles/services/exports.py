@@ -22,7 +22,7 @@ from profiles.rules.birth import format_birth_date
 from profiles.rules.deadlines import INDONESIAN_ZONES
 from profiles.models import ExportLog, Participant
 from profiles.rules.fields import DATA_COLUMNS, FIELDS
-from profiles.review import effective_status, validated_q
+from profiles.services.review import effective_status, validated_q
 
 HEADER = [
     *(field.heading for field in FIELDS),

@@ -3,7 +3,7 @@ the participant's choice to use the result or not.
 
 The upload and everything made from it stay private files of a PhotoFix until the
 participant clicks "Gunakan foto ini" (accept_fix); only then does the result become a
-new photo version, through services.accept_photo like any upload.
+new photo version, through participants.accept_photo like any upload.
 """
 
 import io
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from profiles import services
+from profiles.services import participants
 from profiles.models import PhotoFix
 from profiles.photos import fix_photo, get_config
 from profiles.photos import inputs
@@ -79,10 +79,10 @@ def keep_refused_upload(participant, data, *, by, now=None):
 
 def start_fix(participant, data, *, by, now=None):
     """Store an upload privately and queue the fixer on it; it counts as an upload
-    against the hourly limit (services.UploadLimitReached)."""
+    against the hourly limit (participants.UploadLimitReached)."""
     now = now or timezone.now()
     _check_open(participant, now)
-    services.record_upload_attempt(participant, by=by, now=now)
+    participants.record_upload_attempt(participant, by=by, now=now)
     fix = _new_fix(participant, data, state=State.QUEUED, now=now)
     return _enqueue(fix, now)
 
@@ -186,7 +186,7 @@ def accept_fix(participant, fix_uuid, *, by, now=None):
         # Claimed first, so two clicks (or two tabs) make one photo version.
         if not PhotoFix.objects.filter(pk=fix.pk, state=State.DONE).update(state=State.ACCEPTED):
             raise FixAlreadyUsed("Hasil perbaikan ini sudah dipakai. Muat ulang halaman foto.")
-        report, photo = services.accept_photo(
+        report, photo = participants.accept_photo(
             participant, fixed, by=by, now=now, auto_fixed=True, original=original,
             pipeline_version=fix.pipeline_version, changes=fix.changes,
             # Counted when the fix was asked for (start_fix, or the refused upload).
@@ -233,7 +233,7 @@ def problem_message(fix, now=None):
 
 def _check_open(participant, now):
     if not participant.can_edit(now):
-        raise services.EditingClosed
+        raise participants.EditingClosed
 
 
 def _new_fix(participant, data, *, state, now):

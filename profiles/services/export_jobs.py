@@ -11,7 +11,7 @@ import tempfile
 from django.core.files import File
 from django.utils import timezone
 
-from profiles import exports
+from profiles.services import exports
 from profiles.models import ExportJob
 
 logger = logging.getLogger(__name__)

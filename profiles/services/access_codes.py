@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
-from profiles import exports
+from profiles.services import exports
 from profiles.backends import new_access_code
 from profiles.models import Batch, Participant
 from profiles.staff_views import staff_permission_required

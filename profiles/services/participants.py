@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 from profiles.rules.fields import DATA_COLUMNS
 from profiles.models import Participant, Photo, UploadAttempt, User
 from profiles.photos import check_photo, sanitize_jpeg
@@ -98,7 +98,7 @@ def accept_photo(participant, data, *, by, now=None, check_deadline=True, auto_f
 
     Returns (report, photo); photo is None when the upload was refused. The
     current photo stays until the new one is stored, and old ones are kept (until
-    profiles.retention prunes them). Raises UploadLimitReached past the hourly limit.
+    profiles.services.retention prunes them). Raises UploadLimitReached past the hourly limit.
     A photo made by the fixer (photo_fixes.accept_fix) passes auto_fixed, the
     pipeline version, its changes and the participant's upload (`original`, bytes),
     which is kept privately for staff to compare; its upload was counted when the fix
