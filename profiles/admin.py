@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from profiles import staff_views
+from profiles.views import staff as staff_views
 
 from profiles.services import accounts, exports, notifications, review
 from profiles.services.desk import WARNING_WORDS, warning_words

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from profiles.services import exports
 from profiles.backends import new_access_code
 from profiles.models import Batch, Participant
-from profiles.staff_views import staff_permission_required
+from profiles.views.staff import staff_permission_required
 
 HEADER = ["NIP", "Nama", "Kode akses"]
 

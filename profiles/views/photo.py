@@ -15,7 +15,7 @@ from profiles.decorators import participant_required
 from profiles.forms import PhotoFixForm, PhotoUploadForm
 from profiles.models import Photo, PhotoFix
 from profiles.photos import inputs
-from profiles.views import CLOSED, deadline_context, tell_saved
+from profiles.views.participant import CLOSED, deadline_context, tell_saved
 
 # A phone photo is a few MB; anything far beyond is not worth reading into memory.
 UPLOAD_READ_LIMIT = photo_fixes.READ_LIMIT
