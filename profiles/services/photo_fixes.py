@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from PIL import Image, ImageOps
 
 from profiles.services import participants
@@ -268,10 +269,13 @@ def preview_of(data):
     return buffer.getvalue()
 
 
-def _enqueue(fix, now):
-    # Imported here: tasks imports this module.
-    from profiles.tasks import fix_photo_task
+@task()
+def fix_photo_task(fix_id):
+    # "Perbaiki foto otomatis": up to seconds of CPU, so never inside the request.
+    run_fix(fix_id)
 
+
+def _enqueue(fix, now):
     PhotoFix.objects.filter(pk=fix.pk).update(queued_at=now)
     result = fix_photo_task.enqueue(fix.pk)
     # With the immediate backend the job has already run: keep its outcome.
