@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from profiles.views import staff as staff_views
 
 from profiles.services import accounts, exports, notifications, review
 from profiles.services.desk import WARNING_WORDS, warning_words
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import DATA_COLUMNS
-from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, Status, User
+from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, User
 from profiles.rules.record import clean_record
 from profiles.services.participants import EditConflict, save_participant_data
 
@@ -372,7 +371,6 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("impor/", view(staff_views.roster_import), name="profiles_participant_import"),
             path("<path:object_id>/verifikasi/", view(self.verify_view), name="profiles_participant_verify"),
             path("<path:object_id>/revisi/", view(self.revision_view), name="profiles_participant_revision"),
             *super().get_urls(),
@@ -490,7 +488,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
             count=len(nips), source="web", nips=nips,
         )
-        return staff_views.download(participants, "csv", exports.filename_for(batch, "csv", now), now)
+        return exports.response(participants, "csv", exports.filename_for(batch, "csv", now), now)
 
     def _participant_or_404(self, request, object_id):
         if not self.has_change_permission(request):

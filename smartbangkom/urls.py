@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles.views import account, certificate, desk, participant, photo, staff
+from profiles.views import account, certificate, dashboard, desk, exports, participant, photo, roster_import
 
-from profiles.services import access_codes
 from profiles.forms import SignInForm
 from profiles.services.password_reset import NewPasswordForm, NipPasswordResetForm
 
@@ -65,22 +64,23 @@ urlpatterns = [
     path("foto/<uuid:photo_uuid>/asli", photo.photo_original, name="photo_original"),
     path("profil/konfirmasi/", participant.confirm, name="confirm"),
     path("profil/bukti/<str:code>/", participant.receipt, name="receipt"),
-    path("staf/dasbor/", staff.dashboard, name="dashboard"),
-    path("staf/dasbor/<int:batch_id>/", staff.dashboard_batch, name="dashboard_batch"),
+    path("staf/dasbor/", dashboard.dashboard, name="dashboard"),
+    path("staf/dasbor/<int:batch_id>/", dashboard.dashboard_batch, name="dashboard_batch"),
     path(
         "staf/dasbor/<int:batch_id>/belum-selesai.csv",
-        staff.dashboard_unfinished_csv,
+        dashboard.dashboard_unfinished_csv,
         name="dashboard_unfinished_csv",
     ),
-    path("staf/ekspor/", staff.export, name="export"),
-    path("staf/ekspor/<uuid:job_uuid>/", staff.export_job, name="export_job"),
-    path("staf/ekspor/<uuid:job_uuid>/unduh/", staff.export_job_download, name="export_job_download"),
+    path("staf/ekspor/", exports.export, name="export"),
+    path("staf/ekspor/<uuid:job_uuid>/", exports.export_job, name="export_job"),
+    path("staf/ekspor/<uuid:job_uuid>/unduh/", exports.export_job_download, name="export_job_download"),
     path("staf/verifikasi/", desk.start, name="desk"),
     path("staf/verifikasi/<int:batch_id>/", desk.queue, name="desk_queue"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk.record, name="desk_record"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/verifikasi/", desk.verify, name="desk_verify"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/revisi/", desk.revision, name="desk_revision"),
-    path("staf/kode-akses/<int:batch_id>.csv", access_codes.access_codes_csv, name="access_codes_csv"),
+    path("staf/kode-akses/<int:batch_id>.csv", exports.access_codes_csv, name="access_codes_csv"),
+    path("staf/impor/", roster_import.roster_import, name="roster_import"),
     path("admin/", admin.site.urls),
     path("favicon.ico", participant.favicon),
 ]

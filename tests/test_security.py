@@ -229,7 +229,7 @@ def test_the_admin_sends_participants_to_the_admin_sign_in(alice_client, url):
 
 
 STAFF_PAGES = [
-    reverse("admin:profiles_participant_import"),
+    reverse("roster_import"),
     reverse("export"),
     reverse("dashboard"),
 ]

@@ -13,6 +13,7 @@ import time
 import zipfile
 
 from defusedcsv import csv
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -250,3 +251,18 @@ def log_export(*, user, batch, fmt, scope, count, source, actor=None, nips=()):
         count=count,
         source=source,
     )
+
+
+def response(queryset, fmt, filename, now):
+    """The export as a download: CSV streamed, XLSX and ZIP from a temporary file."""
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(rows(queryset, now)), content_type=CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # XLSX and ZIP are written to a temporary file (deleted when the response closes it).
+    handle = tempfile.TemporaryFile()
+    render(fmt, queryset, handle, now)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])

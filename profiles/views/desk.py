@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from profiles.services import desk, notifications, review
 from profiles.models import Batch, Participant, Status
 from profiles.rules.printing import certificate_lines
-from profiles.views.staff import staff_permission_required
+from profiles.decorators import staff_permission_required
 
 PERMISSION = "profiles.change_participant"
 
