@@ -6,7 +6,7 @@ from django.urls import reverse
 from profiles.services import review
 from profiles.backends import FirstSignInBackend
 from profiles.models import Batch, MailLog, User
-from profiles.services.participants import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES, client_for
 from tests.rosters import give_photo, nip_for
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from profiles.services import review
 from profiles.models import Participant, User
-from profiles.services.participants import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import client_for
 from tests.rosters import give_photo, nip_for
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from profiles.services import notifications, review
 from profiles.models import MailLog, Participant, Status
-from profiles.services.participants import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo, nip_for
 from tests.smtp_sink import smtp_server

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from profiles.services import review
 from profiles.models import Participant, Status
-from profiles.services.participants import create_participant, save_participant_data
+from profiles.services.accounts import create_participant
+from profiles.services.participants import save_participant_data
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo
 

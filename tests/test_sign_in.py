@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.models import User
-from profiles.services.participants import create_participant
+from profiles.services.accounts import create_participant
 
 NIP = "200012312024121001"
 

@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from profiles.services import review
-from profiles.services.participants import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_NIP
 from tests.rosters import give_photo
 

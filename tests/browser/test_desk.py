@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from profiles.services import review
 from profiles.models import Participant, Status
-from profiles.services.participants import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo, nip_for
 
