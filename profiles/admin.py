@@ -143,9 +143,9 @@ class ValidatedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "ya":
-            return queryset.filter(review.validated_q(timezone.now()))
+            return queryset.validated(timezone.now())
         if self.value() == "tidak":
-            return queryset.exclude(review.validated_q(timezone.now()))
+            return queryset.exclude(Participant.objects.validated_q(timezone.now()))
         return queryset
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -83,6 +84,34 @@ def fix_upload_to(instance, filename):
     return f"perbaikan/{instance.uuid.hex[:2]}/{instance.uuid.hex}-{filename}"
 
 
+# Statuses that become "deemed valid" once the participant's editing has closed.
+DEEMABLE = [Status.BELUM_DIPERBARUI, Status.DIPERBARUI, Status.DIKONFIRMASI, Status.DIANGGAP_VALID]
+
+
+class ParticipantQuerySet(models.QuerySet):
+    """The query twins of Participant.can_edit and Participant.is_validated.
+
+    Each pair answers one question, for one record in Python and for many in the
+    database; tests/test_query_twins.py holds each pair to the same answer.
+    """
+
+    @staticmethod
+    def editable_q(now):
+        """Before the batch's deadline, or inside a reopening granted with a revision."""
+        return Q(batch__deadline__gt=now) | Q(reopened_until__gt=now)
+
+    @staticmethod
+    def validated_q(now):
+        """Records the certificate may be printed from (DOMAIN.md, "Validated")."""
+        return Q(status=Status.TERVERIFIKASI) | (~ParticipantQuerySet.editable_q(now) & Q(status__in=DEEMABLE))
+
+    def editable(self, now):
+        return self.filter(self.editable_q(now))
+
+    def validated(self, now):
+        return self.filter(self.validated_q(now))
+
+
 class Participant(models.Model):
     nip = models.CharField("NIP", max_length=18, primary_key=True)
     user = models.OneToOneField(
@@ -151,6 +180,8 @@ class Participant(models.Model):
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "roster_values", "kode_akses"])
 
+
+    objects = ParticipantQuerySet.as_manager()
     class Meta:
         verbose_name = "peserta"
         verbose_name_plural = "peserta"
@@ -165,10 +196,17 @@ class Participant(models.Model):
         return f"{self.nip} {self.nama}".strip()
 
     def can_edit(self, now=None):
+        """Twin of ParticipantQuerySet.editable_q."""
         now = now or timezone.now()
         if not self.batch.is_past_deadline(now):
             return True
         return self.reopened_until is not None and now < self.reopened_until
+
+    def is_validated(self, now=None):
+        """Twin of ParticipantQuerySet.validated_q."""
+        if self.status == Status.TERVERIFIKASI:
+            return True
+        return self.status in DEEMABLE and not self.can_edit(now)
 
     @staticmethod
     def new_confirmation_code():

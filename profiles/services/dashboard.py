@@ -6,7 +6,7 @@ from profiles.models import Participant, Status
 from profiles.rules.contact import format_no_telp
 from profiles.services import exports
 from profiles.services.desk import photo_filter_q
-from profiles.services.review import complete_q, data_complete_q, validated_q
+from profiles.services.review import complete_q, data_complete_q
 
 
 COUNTS = [
@@ -28,10 +28,10 @@ def count_filters(now):
         "confirmed": Q(confirmed_at__isnull=False),
         "revision": Q(status=Status.PERLU_REVISI),
         "verified": Q(status=Status.TERVERIFIKASI),
-        "validated": validated_q(now),
+        "validated": Participant.objects.validated_q(now),
         # Flags: what a percentage alone would hide.
         "no_photo": Q(photo__isnull=True),
-        "validated_no_photo": validated_q(now) & Q(photo__isnull=True),
+        "validated_no_photo": Participant.objects.validated_q(now) & Q(photo__isnull=True),
         "photo_warnings": photo_filter_q("catatan"),
         "auto_fixed": photo_filter_q("otomatis"),
     }

@@ -6,7 +6,7 @@ transition is checked and written to the audit history the same way.
 Statuses (DOMAIN.md): belum_diperbarui → diperbarui → dikonfirmasi →
 perlu_revisi / terverifikasi, and dianggap_valid after the deadline.
 
-"Validated" for the certificate is decided by one predicate, validated_q():
+"Validated" for the certificate is decided by one predicate, Participant.objects.validated_q():
 verified by an admin, or past the participant's deadline (the batch deadline,
 or the later date to which an admin reopened editing) and not flagged for
 revision. The stored status dianggap_valid is only the record of that fact in
@@ -29,8 +29,6 @@ from profiles.rules.fields import DATA_COLUMNS, missing_fields
 # Columns that a blank string leaves empty; the birth date is a date column (NULL).
 DATE_COLUMNS = ("tanggal_lahir",)
 
-# Statuses that become "deemed valid" once the participant's deadline has passed.
-DEEMABLE = [Status.BELUM_DIPERBARUI, Status.DIPERBARUI, Status.DIKONFIRMASI, Status.DIANGGAP_VALID]
 
 
 class ReviewError(Exception):
@@ -114,24 +112,9 @@ def missing_items(participant):
     return missing
 
 
-def validated_q(now):
-    """Records the certificate may be printed from (DOMAIN.md, "Validated")."""
-    past_deadline = Q(batch__deadline__lte=now) & (
-        Q(reopened_until__isnull=True) | Q(reopened_until__lte=now)
-    )
-    return Q(status=Status.TERVERIFIKASI) | (past_deadline & Q(status__in=DEEMABLE))
-
-
-def is_validated(participant, now=None):
-    now = now or timezone.now()
-    if participant.status == Status.TERVERIFIKASI:
-        return True
-    return participant.status in DEEMABLE and not participant.can_edit(now)
-
-
 def effective_status(participant, now=None):
     """The status as the export and the dashboard count it."""
-    if participant.status != Status.TERVERIFIKASI and is_validated(participant, now):
+    if participant.status != Status.TERVERIFIKASI and participant.is_validated(now):
         return Status.DIANGGAP_VALID
     return Status(participant.status)
 
@@ -284,7 +267,7 @@ def request_revision(participant, *, by, note, now=None, days=None):
 
 def deemed_valid_queryset(now, batch=None):
     """Records validated by the deadline whose stored status does not say so yet."""
-    queryset = Participant.objects.filter(validated_q(now)).exclude(
+    queryset = Participant.objects.validated(now).exclude(
         status__in=[Status.TERVERIFIKASI, Status.DIANGGAP_VALID]
     )
     return queryset.filter(batch=batch) if batch is not None else queryset
