@@ -165,17 +165,6 @@ class RevisionForm(forms.Form):
     )
 
 
-def seen_in(data, pk=None):
-    """The version and photo a verify button carried (per record in the bulk page: version_<pk>,
-    photo_<pk>). Missing or garbled values never match, so the verification is refused."""
-    suffix = "" if pk is None else f"_{pk}"
-    try:
-        version = int(data.get(f"version{suffix}", ""))
-    except ValueError:
-        version = None
-    return {"expected_version": version, "expected_photo": data.get(f"photo{suffix}") or None}
-
-
 def _check_rows(report):
     rows = []
     for check in report.get("checks", []):
@@ -399,7 +388,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         verified, refused = 0, []
         for participant in participants:
             try:
-                review.verify(participant, by=request.user, **seen_in(request.POST, participant.pk))
+                review.verify(participant, by=request.user, **review.seen_from_post(request.POST, participant.pk))
             except review.ReviewError as error:
                 refused.append(f"{participant.nip}: {error}")
             else:
@@ -500,7 +489,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return redirect("admin:profiles_participant_change", participant.pk)
         try:
-            review.verify(participant, by=request.user, **seen_in(request.POST))
+            review.verify(participant, by=request.user, **review.seen_from_post(request.POST))
         except review.ReviewError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:

@@ -148,6 +148,29 @@ def seen(participant):
     return {"expected_version": participant.version, "expected_photo": photo_uuid}
 
 
+class UnreadableSeen(ReviewError):
+    def __init__(self):
+        super().__init__("Formulir verifikasi tidak lengkap; muat ulang halaman lalu ulangi.")
+
+
+def seen_from_post(data, pk=None):
+    """What a posted form says the person saw, as seen() gives it: the record version and
+    the photo's uuid (per record on a page of several: version_<pk>, photo_<pk>).
+
+    A missing or garbled value raises UnreadableSeen, so nothing is verified on a guess.
+    """
+    suffix = "" if pk is None else f"_{pk}"
+    try:
+        version = int(data.get(f"version{suffix}", ""))
+    except ValueError:
+        raise UnreadableSeen from None
+    photo = (data.get(f"photo{suffix}") or "").strip()
+    try:
+        return {"expected_version": version, "expected_photo": uuid.UUID(photo) if photo else None}
+    except ValueError:
+        raise UnreadableSeen from None
+
+
 def _check_seen(fresh, expected_version, expected_photo):
     """Refuse a transition made on anything but the record and photo the person saw.
 
