@@ -15,9 +15,6 @@ import zipfile
 from defusedcsv import csv
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from profiles.rules.birth import format_birth_date
 from profiles.rules.deadlines import INDONESIAN_ZONES
@@ -139,6 +136,13 @@ class XlsxSheet:
     widths = {"A": 21, "B": 32, "C": 24, "J": 28, "K": 40}
 
     def __init__(self):
+        # openpyxl imports numpy (about 100 ms): loaded when a sheet is written, not by
+        # every process that imports the export service (the admin, the mail worker).
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self.write_only_cell, self.illegal_characters = WriteOnlyCell, ILLEGAL_CHARACTERS_RE
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet("Data sertifikat")
         for column, width in self.widths.items():
@@ -147,9 +151,9 @@ class XlsxSheet:
     def _cell(self, value):
         if not isinstance(value, str):
             return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = self.illegal_characters.sub("", value)
         if value.startswith("=") or value.strip().upper() in ERROR_LITERALS:
-            cell = WriteOnlyCell(self.sheet, value=value)
+            cell = self.write_only_cell(self.sheet, value=value)
             cell.data_type = "s"
             return cell
         return value
