@@ -4,7 +4,7 @@ background (database queue, a real worker run), accepted, and shown on My profil
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect
 
 from profiles.models import Participant, Photo, PhotoFix
 from tests import walls
@@ -20,8 +20,15 @@ def assert_fits_the_screen(page):
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
-def loaded(locator):
-    return locator.evaluate("image => image.complete && image.naturalWidth > 0")
+def loaded(locator, timeout=5000):
+    """The image has arrived and decoded (waiting for it, as a person looking at the page would)."""
+    try:
+        locator.page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=locator.element_handle(), timeout=timeout
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def test_a_white_wall_phone_photo_is_refused_fixed_accepted_and_shown(new_context, live_server, alice, settings, tmp_path):
