@@ -188,34 +188,49 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # that checks who is asking (profiles.views.participant.photo).
 MEDIA_URL = "/no-public-url/"
 
-PHOTO_STORAGE_BACKEND = os.environ.get("PHOTO_STORAGE", "local")
-if PHOTO_STORAGE_BACKEND == "s3":
-    PHOTO_STORAGE = {
+# Every file the app writes: photos, the uploads they were made from, refused uploads
+# kept for the fixer, the fixer's results, export ZIPs, roster previews, certificates.
+# FILE_STORAGE=s3 puts all of them in one private bucket, so any app server and any
+# worker reads what another wrote; nothing is served from a server's own disk.
+# PHOTO_STORAGE is the older name of the same switch and still works.
+FILE_STORAGE = os.environ.get("FILE_STORAGE") or os.environ.get("PHOTO_STORAGE") or "local"
+if os.environ.get("FILE_STORAGE") and os.environ.get("PHOTO_STORAGE") and (
+    os.environ["FILE_STORAGE"] != os.environ["PHOTO_STORAGE"]
+):
+    raise ImproperlyConfigured("FILE_STORAGE and its older name PHOTO_STORAGE disagree: set only FILE_STORAGE")
+if FILE_STORAGE == "s3":
+    _private_files = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "smartbangkom-photos"),
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # "path" for S3 servers addressed by IP or without wildcard DNS.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
             "default_acl": "private",
             "querystring_auth": True,
             # Every photo version gets a new key; never overwrite one.
             "file_overwrite": False,
         },
     }
-elif PHOTO_STORAGE_BACKEND == "local":
-    PHOTO_STORAGE = {
+    _files = _photos = _private_files
+elif FILE_STORAGE == "local":
+    _files = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
+    }
+    _photos = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "photos", "base_url": "/no-public-url/"},
     }
 else:
-    raise ImproperlyConfigured("PHOTO_STORAGE must be 'local' or 's3'")
+    raise ImproperlyConfigured("FILE_STORAGE (or PHOTO_STORAGE) must be 'local' or 's3'")
 
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
-    },
-    "photos": PHOTO_STORAGE,
+    # Export ZIPs, roster previews and other private files; photos have their own alias
+    # (on the local disk a folder of their own, on S3 the same bucket).
+    "default": _files,
+    "photos": _photos,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
