@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles.views import account, certificate, dashboard, desk, exports, participant, photo, roster_import
-
+from profiles.views import account, certificate, dashboard, desk, exports, health, participant, photo, roster_import
 from profiles.forms import SignInForm
 from profiles.services.password_reset import NewPasswordForm, NipPasswordResetForm
 
@@ -83,4 +82,5 @@ urlpatterns = [
     path("staf/impor/", roster_import.roster_import, name="roster_import"),
     path("admin/", admin.site.urls),
     path("favicon.ico", participant.favicon),
+    path("sehat/", health.health, name="health"),
 ]
