@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.models import User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_NIP
 
 PRODUCTION_HASHERS = [
