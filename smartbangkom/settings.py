@@ -277,7 +277,8 @@ PHOTO_UPLOADS_PER_HOUR = envint("PHOTO_UPLOADS_PER_HOUR", 20)
 PHOTO_VERSIONS_KEPT = envint("PHOTO_VERSIONS_KEPT", 3)
 
 # Background work (photo fixing, e-mail, big exports): Django's task API through the
-# django-tasks backport, queued in the database. `manage.py db_worker` runs the jobs;
+# django-tasks backport, queued in the database. `manage.py worker` (db_worker plus the
+# recovery of jobs whose worker died, services/jobs.py) runs the jobs;
 # on PostgreSQL any number of workers share the queue (rows are claimed with
 # SELECT ... FOR UPDATE SKIP LOCKED), SQLite serves one machine.
 TASKS = {
@@ -288,6 +289,12 @@ TASKS = {
 # A queued job no worker has picked up after this many seconds is reported to the
 # participant, who can try again.
 TASK_PICKUP_TIMEOUT = envint("TASK_PICKUP_TIMEOUT", 60)
+
+# A running job's lease (profiles/services/jobs.py): its worker renews it every third of
+# this; a job whose lease ran out (its worker died) is retried once, then marked failed.
+JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 60)
+if JOB_LEASE_SECONDS < 3:
+    raise ImproperlyConfigured("JOB_LEASE_SECONDS must be at least 3")
 
 # Mail: SMTP when EMAIL_HOST is set, otherwise printed on the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

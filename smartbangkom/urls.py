@@ -73,6 +73,7 @@ urlpatterns = [
     path("staf/ekspor/", exports.export, name="export"),
     path("staf/ekspor/<uuid:job_uuid>/", exports.export_job, name="export_job"),
     path("staf/ekspor/<uuid:job_uuid>/unduh/", exports.export_job_download, name="export_job_download"),
+    path("staf/ekspor/<uuid:job_uuid>/buat-ulang/", exports.export_job_rebuild, name="export_job_rebuild"),
     path("staf/verifikasi/", desk.start, name="desk"),
     path("staf/verifikasi/<int:batch_id>/", desk.queue, name="desk_queue"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk.record, name="desk_record"),

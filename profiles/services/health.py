@@ -12,12 +12,8 @@ from django.core.files.storage import storages
 from django.db import DatabaseError, connection
 from django_tasks_db.models import DBTaskResult
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
+from profiles.services.files import STORAGE_ERRORS
 
-    STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
-except ImportError:  # pragma: no cover - django-storages[s3] is a requirement
-    STORAGE_ERRORS = (OSError,)
 
 # A name that is never written: looking it up proves the storage answers.
 PROBE_NAME = "sehat/probe"
