@@ -304,6 +304,13 @@ class Topology:
 
         wait_for("the S3 server and its bucket", create, timeout=60, interval=0.5)
 
+    def remove_sockets(self):
+        """weed also listens on Unix sockets named by port in /tmp, whatever TMPDIR says."""
+        ports = {self.master_grpc, self.volume_grpc, self.filer_grpc, self.s3_grpc, self.s3}
+        for path in Path("/tmp").glob("seaweedfs-*.sock"):
+            if any(path.name.endswith(f"-{port}.sock") for port in ports):
+                path.unlink(missing_ok=True)
+
     def s3_client(self, key, secret):
         import boto3
         from botocore.config import Config
@@ -580,9 +587,7 @@ class Run:
     # The kill drill ------------------------------------------------------------------------
 
     def kill_worker_mid_fix(self):
-        from django_tasks_db.models import DBTaskResult
-
-        from profiles.models import PhotoFix
+        from profiles.models import JobLease, PhotoFix
         from tests.walls import phone_photo
 
         browser = self.first_sign_in(self.nip_b)
@@ -595,9 +600,12 @@ class Run:
             fix_uuid = self.start_fix_of_refused_upload(browser, phone_photo("white", 1500, 2000, shirt="blue"))
             fix = PhotoFix.objects.get(uuid=fix_uuid)
             os.kill(victim.pid, signal.SIGCONT)
+            # Mid-fix: the worker has claimed the job, holds its lease and is fixing the photo.
             wait_for(
                 "the victim worker to start the fix",
-                lambda: DBTaskResult.objects.filter(id=fix.task_id, status="RUNNING").exists(), 30, interval=0.005,
+                lambda: PhotoFix.objects.filter(pk=fix.pk, state="running").exists()
+                and JobLease.objects.filter(task_id=fix.task_id).exists(),
+                30, interval=0.005,
             )
             os.kill(victim.pid, signal.SIGKILL)
             victim.wait(timeout=10)
@@ -640,13 +648,13 @@ class Run:
         from tests.rosters import csv_bytes, nip_for, person
 
         browser = self.staff_browser()
-        status, _, page = browser.get("/admin/profiles/participant/impor/")
+        status, _, page = browser.get("/staf/impor/")
         expect(status, 200, page, "import page")
         batch = Batch.objects.get(name=BATCH)
         nip = nip_for(7)
         roster = csv_bytes([person(7)])
         status, _, page = browser.post(
-            "/admin/profiles/participant/impor/", {"csrfmiddlewaretoken": csrf(page), "batch": batch.pk},
+            "/staf/impor/", {"csrfmiddlewaretoken": csrf(page), "batch": batch.pk},
             files={"file": ("roster.csv", roster, "text/csv")},
         )
         expect(status, 200, page, "roster preview")
@@ -655,7 +663,7 @@ class Run:
         if "token" not in fields:
             raise StepFailed("the preview page has no token to confirm")
         self.on_the_other_server(browser, preview_server)
-        status, _, page = browser.post("/admin/profiles/participant/impor/", {**fields, "confirm": "1"})
+        status, _, page = browser.post("/staf/impor/", {**fields, "confirm": "1"})
         confirm_server = browser.last_upstream
         if confirm_server == preview_server:
             raise StepFailed("preview and confirm landed on the same server")
@@ -797,6 +805,7 @@ def main():
     def abort():
         print(f"\nHARD TIMEOUT after {args.timeout:.0f} s: stopping everything", flush=True)
         stop_all()
+        topology.remove_sockets()
         os._exit(3)
 
     watchdog = threading.Timer(args.timeout, abort)
@@ -841,6 +850,7 @@ def main():
     finally:
         watchdog.cancel()
         stop_all()
+        topology.remove_sockets()
         try:
             from django.db import connections
 

@@ -225,3 +225,10 @@ def test_a_real_worker_runs_a_leased_job_and_leaves_no_lease(alice, settings):
     assert fix.state == PhotoFix.State.DONE
     assert not JobLease.objects.exists()
     assert DBTaskResult.objects.get(id=fix.task_id).status == "SUCCESSFUL"
+
+
+def test_a_fix_whose_worker_died_before_starting_it_is_queued_again(alice, database_queue):
+    fix = running_fix(alice, lease_expires=ago(1))
+    PhotoFix.objects.filter(pk=fix.pk).update(state=PhotoFix.State.QUEUED)
+    assert jobs.recover_abandoned() == (1, 0)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1

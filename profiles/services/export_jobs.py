@@ -18,6 +18,7 @@ from profiles.models import ExportJob
 logger = logging.getLogger(__name__)
 
 WORKER_LOST = "Pemroses ekspor berhenti di tengah jalan."
+UNFINISHED = (ExportJob.State.QUEUED, ExportJob.State.RUNNING)
 
 
 def start(*, user, batch, scope, fmt="zip"):
@@ -38,14 +39,14 @@ def rebuild(job):
 
 
 def _retry_abandoned(job_id):
-    """The worker building this export died (jobs.py): queue it again if it is still running."""
-    if not ExportJob.objects.filter(pk=job_id, state=ExportJob.State.RUNNING).update(state=ExportJob.State.QUEUED):
+    """The worker building this export died (jobs.py): queue it again if it is not finished."""
+    if not ExportJob.objects.filter(pk=job_id, state__in=UNFINISHED).update(state=ExportJob.State.QUEUED):
         return None
     return str(build_export_task.enqueue(job_id).id)
 
 
 def _fail_abandoned(job_id):
-    ExportJob.objects.filter(pk=job_id, state=ExportJob.State.RUNNING).update(
+    ExportJob.objects.filter(pk=job_id, state__in=UNFINISHED).update(
         state=ExportJob.State.FAILED, error=WORKER_LOST, finished_at=timezone.now()
     )
 

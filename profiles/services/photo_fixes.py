@@ -270,16 +270,17 @@ def preview_of(data):
 
 
 def _retry_abandoned(fix_id):
-    """The worker running this fix died (jobs.py): queue it again, if it is still running."""
+    """The worker running this fix died (jobs.py): queue it again if it is not finished
+    (still queued when the worker died between claiming the job and starting the fix)."""
     now = timezone.now()
-    if not PhotoFix.objects.filter(pk=fix_id, state=State.RUNNING).update(state=State.QUEUED, queued_at=now):
+    if not PhotoFix.objects.filter(pk=fix_id, state__in=PENDING).update(state=State.QUEUED, queued_at=now):
         return None
     return _enqueue(PhotoFix.objects.get(pk=fix_id), now).task_id
 
 
 def _fail_abandoned(fix_id):
     """The fix cannot finish: the participant is told it failed and may try again."""
-    PhotoFix.objects.filter(pk=fix_id, state=State.RUNNING).update(state=State.FAILED, finished_at=timezone.now())
+    PhotoFix.objects.filter(pk=fix_id, state__in=PENDING).update(state=State.FAILED, finished_at=timezone.now())
 
 
 @jobs.leased_task(retry=_retry_abandoned, fail=_fail_abandoned)
