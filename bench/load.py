@@ -25,7 +25,6 @@ Bounded: at most 200 participants, one journey each, and a hard time limit (defa
 import argparse
 import hashlib
 import http.client
-import http.cookies
 import io
 import os
 import re
@@ -37,13 +36,14 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from tests.http_client import multipart as form_with_file, remember_cookies  # noqa: E402
 
 HOST = "127.0.0.1"
 PASSWORD = "Beban-Uji-2026!"
@@ -160,14 +160,7 @@ class Browser:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
         data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = http.cookies.SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        remember_cookies(self.cookies, response)
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         return response.status, response, data
@@ -190,20 +183,7 @@ def form_encode(fields):
 
 
 def multipart(fields, file_field, filename, content, file_type="image/jpeg"):
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
-        f"Content-Type: {file_type}\r\n\r\n".encode()
-        + content
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+    return form_with_file(fields, {file_field: (filename, content, file_type)})
 
 
 class StepFailed(Exception):

@@ -20,7 +20,6 @@ Everything it starts runs in its own session and is stopped at the end, whatever
 
 import argparse
 import http.client
-import http.cookies
 import io
 import json
 import os
@@ -35,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +41,8 @@ from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from tests.http_client import multipart, remember_cookies  # noqa: E402
 
 HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -176,14 +176,7 @@ class Browser:
             data = response.read()
         finally:
             connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = http.cookies.SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        remember_cookies(self.cookies, response)
         self.last_upstream = response.getheader("X-Upstream")
         return response.status, response, data
 
@@ -196,21 +189,6 @@ class Browser:
         else:
             body, kind = urlencode(fields).encode(), "application/x-www-form-urlencoded"
         return self.request("POST", path, body, kind)
-
-
-def multipart(fields, files):
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    for name, (filename, content, kind) in files.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {kind}\r\n\r\n".encode() + content + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def csrf(html):

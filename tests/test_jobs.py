@@ -95,7 +95,7 @@ def test_a_job_whose_lease_is_renewed_is_left_running(alice, database_queue):
 
 
 def test_a_job_claimed_by_a_worker_that_died_before_its_lease_is_recovered(alice, database_queue):
-    fix = running_fix(alice, lease_expires=None)
+    running_fix(alice, lease_expires=None)
     assert jobs.recover_abandoned() == (1, 0)
 
 
@@ -115,7 +115,7 @@ def test_a_job_that_finished_meanwhile_is_not_run_again(alice, database_queue):
 
 
 def test_two_recoveries_at_once_retry_a_job_once(alice, database_queue):
-    fix = running_fix(alice, lease_expires=ago(1))
+    running_fix(alice, lease_expires=ago(1))
     jobs.recover_abandoned()
     jobs.recover_abandoned()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
