@@ -12,5 +12,5 @@ while true; do
   status=$?
   child=""
   echo "keep-running: '$*' stopped (exit $status); starting it again in 2 s" >&2
-  sleep 2
+  sleep 2 & wait $!  # interruptible: a TERM now stops at once
 done
