@@ -32,13 +32,13 @@ system-deps:
 browser-deps:
 	@bash scripts/system-deps.sh browser
 
-# The server and a task worker (photo fixing, e-mail, big exports) side by side;
-# Ctrl-C stops both.
+# The server and a task worker (photo fixing, e-mail, big exports) side by side; the
+# worker is started again if it crashes. Ctrl-C stops both.
 run: system-deps $(VENV)/.installed-run
 	mkdir -p var/staticfiles
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
-	@$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	@bash scripts/keep-running.sh $(BIN)/python manage.py worker --no-reload --interval 1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

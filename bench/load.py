@@ -1,24 +1,30 @@
-"""Load baseline: N participants go through the guide at once against gunicorn on loopback.
+"""Load baseline: N participants go through the guide at once against gunicorn on loopback,
+once with each password hasher, and the CPU seconds the servers and the worker spend per
+participant journey, side by side.
 
     .venv/bin/python bench/load.py --db sqlite
     .venv/bin/python bench/load.py --db postgres   # PostgreSQL at 127.0.0.1:5432, user postgres
+    .venv/bin/python bench/load.py --hashers argon2 --users 200
 
-Starts gunicorn (2 workers) on 127.0.0.1 and a free port against a fresh database (an
-SQLite file in a temporary folder, or a dedicated PostgreSQL database that is dropped
-afterwards), creates the participants, then runs one journey per participant in
-parallel threads: sign-in page, sign in, My profile, Update Profil (GET and POST),
-Upload Photo (GET and POST of a ~500 KB JPEG), My profile again and the new photo.
-Prints throughput, p50 and p95 per step and overall, and the errors; then checks that
-no upload was lost (every accepted upload has its Photo row and a readable file).
+For each hasher (PBKDF2 at Django's 1,000,000 iterations, as before; Argon2id at OWASP's
+parameters, profiles.hashers) it starts gunicorn (2 workers) and a task worker on
+127.0.0.1 against a fresh database (an SQLite file in a temporary folder, or a dedicated
+PostgreSQL database that is dropped afterwards), creates the participants as the roster
+import does (no password yet), then runs one journey per participant in parallel
+threads: the first sign-in with the NIP, choosing a password, My profile, Update Profil
+(GET and POST), Upload Photo (GET and POST of a ~500 KB JPEG), My profile again, the new
+photo, the certificate preview PDF twice, signing out and in again with the new
+password. Prints throughput, p50 and p95 per step and overall, the errors, the CPU
+seconds of the app servers and the worker (from /proc, their whole process trees) per
+journey, and checks that no upload was lost.
 
 Bounded: at most 200 participants, one journey each, and a hard time limit (default
-300 s) after which everything it started is stopped. Loopback only.
+600 s for the whole run) after which everything it started is stopped. Loopback only.
 """
 
 import argparse
 import hashlib
 import http.client
-import http.cookies
 import io
 import os
 import re
@@ -30,7 +36,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,15 +43,24 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from tests.http_client import multipart as form_with_file, remember_cookies  # noqa: E402
+
 HOST = "127.0.0.1"
 PASSWORD = "Beban-Uji-2026!"
 MAX_USERS = 200
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "smartbangkom_load"
 STEPS = [
-    "login_page", "sign_in", "profile", "edit_form", "edit_save",
-    "photo_form", "photo_upload", "profile_after", "photo_get",
+    "login_page", "first_sign_in", "password_form", "password_set", "profile", "edit_form", "edit_save",
+    "photo_form", "photo_upload", "profile_after", "photo_get", "certificate_pdf", "certificate_again",
+    "sign_out", "sign_in",
 ]
+# The hashers compared: Django's default before (PBKDF2) and ours (profiles.hashers).
+HASHERS = {
+    "pbkdf2": ["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+    "argon2": ["profiles.hashers.Argon2idHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 FIRST_NAMES = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Andi", "Putri", "Rizki", "Nur", "Yusuf"]
 LAST_NAMES = ["Santoso", "Rahmawati", "Hidayat", "Lestari", "Saputra", "Wijaya", "Kurniawan"]
 
@@ -57,12 +71,16 @@ def parse_args():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--photo-kb", type=int, default=500)
-    parser.add_argument("--timeout", type=float, default=300, help="hard limit for the whole run, seconds")
+    parser.add_argument("--hashers", default="pbkdf2,argon2", help="comma-separated: " + ", ".join(HASHERS))
+    parser.add_argument("--timeout", type=float, default=600, help="hard limit for the whole run, seconds")
     parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args()
     if not 1 <= args.users <= MAX_USERS:
         parser.error(f"--users must be between 1 and {MAX_USERS}")
+    args.hashers = [name.strip() for name in args.hashers.split(",") if name.strip()]
+    if not args.hashers or any(name not in HASHERS for name in args.hashers):
+        parser.error(f"--hashers takes names from: {', '.join(HASHERS)}")
     return args
 
 
@@ -75,10 +93,11 @@ def free_port():
 # --- the population ------------------------------------------------------------------------
 
 
-def people(count):
-    """NIPs that are valid and consistent with the data each participant will type."""
-    for number in range(count):
-        born = date(1990, 1, 1) + timedelta(days=37 * number)
+def people(count, offset=0):
+    """NIPs that are valid and consistent with the data each participant will type
+    (born 1975-2000, so every one is of age at the TMT in December 2020)."""
+    for number in range(offset, offset + count):
+        born = date(1975, 1, 1) + timedelta(days=23 * number)
         nip = f"{born:%Y%m%d}2020121{number + 1:03d}"
         yield {
             "nip": nip,
@@ -88,21 +107,17 @@ def people(count):
         }
 
 
-def create_participants(count):
-    """Participants as the roster import makes them, each with one known password."""
-    from django.contrib.auth.hashers import make_password
+def create_participants(count, offset, name):
+    """Participants as the roster import makes them: no password until they choose one."""
     from django.utils import timezone
 
-    from profiles.models import Batch, User
+    from profiles.models import Batch
     from profiles.services.accounts import create_participant
 
-    batch = Batch.objects.create(name="Latsar Beban", deadline=timezone.now() + timedelta(days=7))
-    population = list(people(count))
+    batch = Batch.objects.create(name=name, deadline=timezone.now() + timedelta(days=7))
+    population = list(people(count, offset))
     for person in population:
         create_participant(person["nip"], batch, {"nama": person["nama"]})
-    # One PBKDF2 hash shared by all (half a second each otherwise); signing in still
-    # costs the server one full check per participant, as in real life.
-    User.objects.filter(username__in=[p["nip"] for p in population]).update(password=make_password(PASSWORD))
     return population
 
 
@@ -145,14 +160,7 @@ class Browser:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
         data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = http.cookies.SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        remember_cookies(self.cookies, response)
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         return response.status, response, data
@@ -175,20 +183,7 @@ def form_encode(fields):
 
 
 def multipart(fields, file_field, filename, content, file_type="image/jpeg"):
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
-        f"Content-Type: {file_type}\r\n\r\n".encode()
-        + content
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+    return form_with_file(fields, {file_field: (filename, content, file_type)})
 
 
 class StepFailed(Exception):
@@ -235,10 +230,18 @@ def journey(person, port, photo, start, results, timeout):
         status, _, page = step("login_page", "GET", "/masuk/")
         expect(status, 200, page, "login_page")
         body, kind = form_encode(
-            {"csrfmiddlewaretoken": csrf_token(page), "username": person["nip"], "password": PASSWORD, "next": ""}
+            {"csrfmiddlewaretoken": csrf_token(page), "username": person["nip"], "password": person["nip"], "next": ""}
         )
-        status, response, page = step("sign_in", "POST", "/masuk/", body, kind)
-        expect(status, 302, page, "sign_in")
+        status, response, page = step("first_sign_in", "POST", "/masuk/", body, kind)
+        expect(status, 302, page, "first_sign_in")
+
+        status, _, page = step("password_form", "GET", "/kata-sandi/")
+        expect(status, 200, page, "password_form")
+        body, kind = form_encode(
+            {"csrfmiddlewaretoken": csrf_token(page), "new_password1": PASSWORD, "new_password2": PASSWORD}
+        )
+        status, response, page = step("password_set", "POST", "/kata-sandi/", body, kind)
+        expect(status, 302, page, "password_set")
 
         status, _, page = step("profile", "GET", "/profil/")
         expect(status, 200, page, "profile")
@@ -269,6 +272,24 @@ def journey(person, port, photo, start, results, timeout):
         if response.getheader("Content-Type") != "image/jpeg" or not image.startswith(b"\xff\xd8"):
             raise StepFailed("photo_get: not a JPEG")
         outcome["shown_photo"] = source.group(1).decode()
+
+        # Participants open the preview again while they check: the second is kept.
+        for name in ("certificate_pdf", "certificate_again"):
+            status, _, pdf = step(name, "GET", "/profil/sertifikat/pratinjau-sertifikat.pdf")
+            expect(status, 200, pdf, name)
+            if not pdf.startswith(b"%PDF-"):
+                raise StepFailed(f"{name}: not a PDF")
+
+        status, _, page = browser.request("GET", "/profil/")
+        body, kind = form_encode({"csrfmiddlewaretoken": csrf_token(page)})
+        status, response, page = step("sign_out", "POST", "/keluar/", body, kind)
+        expect(status, 302, page, "sign_out")
+        status, _, page = browser.request("GET", "/masuk/")
+        body, kind = form_encode(
+            {"csrfmiddlewaretoken": csrf_token(page), "username": person["nip"], "password": PASSWORD, "next": ""}
+        )
+        status, response, page = step("sign_in", "POST", "/masuk/", body, kind)
+        expect(status, 302, page, "sign_in")
     except (StepFailed, OSError, http.client.HTTPException, AttributeError) as error:
         outcome["error"] = f"{type(error).__name__}: {error}"
     finally:
@@ -279,22 +300,32 @@ def journey(person, port, photo, start, results, timeout):
 # --- the server ------------------------------------------------------------------------------
 
 
-def server_environment(args, workdir):
+def server_environment(args, workdir, hasher):
+    """The servers' settings: the project's, with the hasher under test."""
+    module = f"bench_settings_{hasher}"
+    (workdir / f"{module}.py").write_text(
+        "from smartbangkom.settings import *  # noqa: F403\n"
+        f"PASSWORD_HASHERS = {HASHERS[hasher]!r}\n"
+    )
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "smartbangkom.settings",
+        "DJANGO_SETTINGS_MODULE": module,
+        "PYTHONPATH": f"{workdir}:{BASE_DIR}",
         "DEBUG": "0",
         "ALLOWED_HOSTS": HOST,
         "MEDIA_ROOT": str(workdir / "media"),
-        "PHOTO_STORAGE": "local",
+        "FILE_STORAGE": "local",
         "LOG_LEVEL": "WARNING",
         # gunicorn >= 25 opens a control socket in XDG_RUNTIME_DIR or ~/.gunicorn:
         # keep ours apart from any other gunicorn on the machine.
         "XDG_RUNTIME_DIR": str(workdir),
         "GUNICORN_BIND": f"{HOST}:{args.port}",
         "WEB_CONCURRENCY": str(args.workers),
-        "GUNICORN_ACCESS_LOG": str(workdir / "access.log"),
+        "GUNICORN_ACCESS_LOG": str(workdir / f"access-{hasher}.log"),
+        # Workers are not recycled during the run: their CPU time is read from /proc.
+        "GUNICORN_MAX_REQUESTS": "0",
     }
+    env.pop("PHOTO_STORAGE", None)
     if args.db == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
     else:
@@ -318,8 +349,8 @@ def drop_postgres_database(admin_url):
         connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
-def start_gunicorn(env, workdir):
-    log = open(workdir / "gunicorn.log", "wb")
+def start_gunicorn(env, workdir, hasher):
+    log = open(workdir / f"gunicorn-{hasher}.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "gunicorn.conf.py"), "smartbangkom.wsgi:application"],
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -327,7 +358,34 @@ def start_gunicorn(env, workdir):
     return process
 
 
-def stop_gunicorn(process):
+def start_worker(env, workdir, hasher):
+    log = open(workdir / f"worker-{hasher}.log", "wb")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "1"],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def tree_cpu_seconds(pid):
+    """User + system CPU of a process and its descendants, live ones and those it reaped."""
+    stats = {}
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        # After the name: state, ppid, ..., utime (14th field), stime, cutime, cstime.
+        stats[int(path.parent.name)] = (int(fields[1]), sum(int(value) for value in fields[11:15]))
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        if current in stats:
+            total += stats[current][1]
+        pending.extend(child for child, (parent, _) in stats.items() if parent == current)
+    return total / CLOCK_TICKS
+
+
+def stop_process(process):
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)  # our own gunicorn master only; it stops its workers
@@ -375,16 +433,16 @@ def report(args, results, wall, photo_size):
 
     print(f"\n== {args.db}: {args.users} participants, {args.workers} gunicorn workers, "
           f"photo {photo_size / 1000:.0f} kB, wall {wall:.1f} s ==")
-    print(f"{'step':<14}{'count':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    print(f"{'step':<18}{'count':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for name in STEPS:
         values = by_step.get(name, [])
         if values:
-            print(f"{name:<14}{len(values):>6}{percentile(values, .5) * 1000:>10.0f}"
+            print(f"{name:<18}{len(values):>6}{percentile(values, .5) * 1000:>10.0f}"
                   f"{percentile(values, .95) * 1000:>10.0f}{max(values) * 1000:>10.0f}")
-    print(f"{'all requests':<14}{len(every):>6}{percentile(every, .5) * 1000:>10.0f}"
+    print(f"{'all requests':<18}{len(every):>6}{percentile(every, .5) * 1000:>10.0f}"
           f"{percentile(every, .95) * 1000:>10.0f}{max(every, default=0) * 1000:>10.0f}")
     if journeys:
-        print(f"{'journey':<14}{len(journeys):>6}{percentile(journeys, .5) * 1000:>10.0f}"
+        print(f"{'journey':<18}{len(journeys):>6}{percentile(journeys, .5) * 1000:>10.0f}"
               f"{percentile(journeys, .95) * 1000:>10.0f}{max(journeys) * 1000:>10.0f}")
     print(f"throughput: {len(every) / wall:.1f} requests/s, {len(journeys) / wall:.2f} journeys/s, "
           f"{sum(1 for o in results if o['uploaded']) / wall:.2f} uploads/s")
@@ -395,6 +453,12 @@ def report(args, results, wall, photo_size):
 
 
 def verify_uploads(results, workdir):
+    """Every accepted upload has its Photo row, and the file decodes from storage
+    (cumulative over the phases of the run: they share the database and the folder)."""
+    return _verify_uploads(results, workdir)
+
+
+def _verify_uploads(results, workdir):
     """Every accepted upload has its Photo row, and the file decodes from storage."""
     from axes.models import AccessAttempt
     from PIL import Image
@@ -422,15 +486,16 @@ def verify_uploads(results, workdir):
             lost.append(f"{outcome['nip']}: {error}")
         if outcome.get("shown_photo") and outcome["shown_photo"] != f"/foto/{photo.uuid}.jpg":
             lost.append(f"{outcome['nip']}: the profile showed another photo")
-    rows = Photo.objects.count()
+    nips = [o["nip"] for o in results]
+    rows = Photo.objects.filter(participant__in=nips).count()
     files = [p for p in (workdir / "media" / "photos").rglob("*") if p.is_file()]
-    updated = Participant.objects.filter(status=Status.DIPERBARUI).count()
-    print(f"uploads accepted: {len(accepted)}, Photo rows: {rows}, files in storage: {len(files)}, "
+    updated = Participant.objects.filter(pk__in=nips, status=Status.DIPERBARUI).count()
+    print(f"uploads accepted: {len(accepted)}, Photo rows: {rows}, files in storage (all phases): {len(files)}, "
           f"records updated: {updated}")
     print(f"lost uploads: {len(lost)}")
     for line in lost[:10]:
         print(f"  {line}")
-    if rows != len(accepted) or len(files) != rows:
+    if rows != len(accepted) or len(files) != Photo.objects.count():
         print("  MISMATCH between accepted uploads, Photo rows and stored files")
         lost.append("count mismatch")
     attempts = AccessAttempt.objects.count()
@@ -438,8 +503,9 @@ def verify_uploads(results, workdir):
     return len(lost), attempts
 
 
-def scan_server_log(workdir):
-    text = (workdir / "gunicorn.log").read_text(errors="replace")
+def scan_server_log(workdir, hasher):
+    text = (workdir / f"gunicorn-{hasher}.log").read_text(errors="replace")
+    text += (workdir / f"worker-{hasher}.log").read_text(errors="replace")
     problems = {
         pattern: text.count(pattern)
         for pattern in ("database is locked", "Traceback", "WORKER TIMEOUT", "OperationalError")
@@ -452,43 +518,18 @@ def scan_server_log(workdir):
 # --- main ------------------------------------------------------------------------------------
 
 
-def main():
-    args = parse_args()
-    args.port = free_port()
-    workdir = Path(tempfile.mkdtemp(prefix=f"smartbangkom-load-{args.db}-"))
-    env = server_environment(args, workdir)
-    deadline = time.monotonic() + args.timeout
-    process = None
+def run_phase(args, hasher, offset, workdir, deadline, photo, started):
+    """One hasher: its own servers and participants, the journeys, the figures."""
+    from django.db import connections
 
-    def abort():
-        print(f"\nHARD TIMEOUT after {args.timeout:.0f} s: stopping", flush=True)
-        if process is not None:
-            stop_gunicorn(process)
-        os._exit(3)
-
-    watchdog = threading.Timer(args.timeout, abort)
-    watchdog.daemon = True
-    watchdog.start()
+    env = server_environment(args, workdir, hasher)
+    population = create_participants(args.users, offset, f"Latsar Beban {hasher}")
+    connections.close_all()
+    server = start_gunicorn(env, workdir, hasher)
+    worker = start_worker(env, workdir, hasher)
+    started.extend([server, worker])
     try:
-        if args.db == "postgres":
-            create_postgres_database(args.pg_admin_url)
-        # This process uses the same database to create the people and to check afterwards.
-        for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MEDIA_ROOT", "PHOTO_STORAGE", "LOG_LEVEL", "DEBUG"):
-            os.environ[name] = env[name]
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
-
-        call_command("migrate", verbosity=0, interactive=False)
-        population = create_participants(args.users)
-        photo = make_photo(args.photo_kb)
-        connections.close_all()
-
-        process = start_gunicorn(env, workdir)
-        wait_until_ready(args.port, process, deadline)
-
+        wait_until_ready(args.port, server, deadline)
         results = []
         start = threading.Event()
         request_timeout = max(10.0, min(120.0, deadline - time.monotonic()))
@@ -498,23 +539,72 @@ def main():
         ]
         for thread in threads:
             thread.start()
+        cpu_before = tree_cpu_seconds(server.pid) + tree_cpu_seconds(worker.pid)
         began = time.perf_counter()
         start.set()
         for thread in threads:
             thread.join(timeout=max(1.0, deadline - time.monotonic()))
         wall = time.perf_counter() - began
+        cpu = tree_cpu_seconds(server.pid) + tree_cpu_seconds(worker.pid) - cpu_before
         if any(thread.is_alive() for thread in threads):
             print("some journeys did not finish before the time limit")
+    finally:
+        stop_process(server)
+        stop_process(worker)
+    print(f"\n##### hasher: {hasher}")
+    errors = report(args, results, wall, len(photo))
+    lost, attempts = verify_uploads(results, workdir)
+    log_problems = scan_server_log(workdir, hasher)
+    connections.close_all()
+    done = sum(1 for o in results if not o["error"])
+    every = [s for o in results for _, s in o["timings"]]
+    print(f"CPU of the app servers and the worker: {cpu:.1f} s, {cpu / max(done, 1):.2f} s per journey")
+    return {
+        "hasher": hasher, "journeys": done, "errors": errors, "wall": wall, "cpu": cpu,
+        "cpu_per_journey": cpu / max(done, 1), "p95": percentile(every, .95),
+        "over_30s": sum(1 for s in every if s > 30), "ok": not errors and not lost and not attempts and not log_problems,
+    }
 
-        stop_gunicorn(process)
-        errors = report(args, results, wall, len(photo))
-        lost, attempts = verify_uploads(results, workdir)
-        log_problems = scan_server_log(workdir)
-        connections.close_all()
+
+def main():
+    args = parse_args()
+    args.port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix=f"smartbangkom-load-{args.db}-"))
+    env = server_environment(args, workdir, args.hashers[0])
+    deadline = time.monotonic() + args.timeout
+    started = []
+
+    def abort():
+        print(f"\nHARD TIMEOUT after {args.timeout:.0f} s: stopping", flush=True)
+        for process in started:
+            stop_process(process)
+        os._exit(3)
+
+    watchdog = threading.Timer(args.timeout, abort)
+    watchdog.daemon = True
+    watchdog.start()
+    phases = []
+    try:
+        if args.db == "postgres":
+            create_postgres_database(args.pg_admin_url)
+        # This process uses the same database to create the people and to check afterwards.
+        for name in ("DATABASE_URL", "MEDIA_ROOT", "FILE_STORAGE", "LOG_LEVEL", "DEBUG"):
+            os.environ[name] = env[name]
+        os.environ.pop("PHOTO_STORAGE", None)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "smartbangkom.settings"
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        photo = make_photo(args.photo_kb)
+        for index, hasher in enumerate(args.hashers):
+            phases.append(run_phase(args, hasher, index * args.users, workdir, deadline, photo, started))
     finally:
         watchdog.cancel()
-        if process is not None:
-            stop_gunicorn(process)
+        for process in started:
+            stop_process(process)
         if args.db == "postgres":
             try:
                 from django.db import connections
@@ -527,7 +617,16 @@ def main():
             print(f"kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    ok = not errors and not lost and not attempts and not log_problems
+    print(f"\n== side by side: {args.db}, {args.users} participants each, {args.workers} gunicorn workers ==")
+    print(f"{'hasher':<8}{'journeys':>9}{'errors':>8}{'wall s':>8}{'p95 s':>8}{'>30 s':>7}{'CPU s':>8}{'CPU s/journey':>15}")
+    for phase in phases:
+        print(f"{phase['hasher']:<8}{phase['journeys']:>9}{phase['errors']:>8}{phase['wall']:>8.1f}"
+              f"{phase['p95']:>8.2f}{phase['over_30s']:>7}{phase['cpu']:>8.1f}{phase['cpu_per_journey']:>15.2f}")
+    by_name = {phase["hasher"]: phase for phase in phases}
+    if "pbkdf2" in by_name and "argon2" in by_name and by_name["pbkdf2"]["cpu_per_journey"]:
+        ratio = by_name["argon2"]["cpu_per_journey"] / by_name["pbkdf2"]["cpu_per_journey"]
+        print(f"CPU per journey, argon2 / pbkdf2: {ratio:.2f}")
+    ok = phases and all(phase["ok"] for phase in phases)
     print("RESULT:", "OK" if ok else "FAILED")
     return 0 if ok else 1
 

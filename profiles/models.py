@@ -409,3 +409,23 @@ class UploadAttempt(models.Model):
         verbose_name = "unggahan foto"
         verbose_name_plural = "unggahan foto"
         indexes = [models.Index(fields=["participant", "at"], name="uploads_by_participant")]
+
+
+class JobLease(models.Model):
+    """A background job's lease (services/jobs.py): the worker running it renews expires_at
+    while it works; a lease that runs out means the worker died, and the job is retried or
+    failed. One row per task result of django-tasks-db, deleted when the job ends."""
+
+    task_id = models.CharField(max_length=64, primary_key=True)
+    task_path = models.CharField(max_length=200)
+    # The run this is: 1 for the first, 2 for the retry after a dead worker, ...
+    attempt = models.PositiveSmallIntegerField(default=1)
+    worker_id = models.CharField(max_length=64, blank=True)
+    # Null until a worker starts the job (a retry waiting in the queue).
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "sewa pekerjaan"
+        verbose_name_plural = "sewa pekerjaan"
+        # The recovery step's question: which running jobs' leases have run out.
+        indexes = [models.Index(fields=["expires_at"], name="job_lease_expiry")]

@@ -2,6 +2,7 @@
 # Installs the few Debian packages the project needs, only when missing.
 #   runtime: libmagic (python-magic), GL and GLib (mediapipe's OpenCV), Pango (WeasyPrint)
 #   browser: Debian's Chromium for the Playwright tests
+#   deploy: nginx and openssl for the multi-server test (deploy/multiserver.sh)
 set -euo pipefail
 
 has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -29,6 +30,11 @@ case "${1:-}" in
     [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
     command -v npm >/dev/null || missing+=(npm)
     ;;
-  *) echo "usage: $0 runtime|browser" >&2; exit 2 ;;
+  deploy)
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    command -v openssl >/dev/null || missing+=(openssl)
+    command -v pg_isready >/dev/null || missing+=(postgresql)
+    ;;
+  *) echo "usage: $0 runtime|browser|deploy" >&2; exit 2 ;;
 esac
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

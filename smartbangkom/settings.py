@@ -123,6 +123,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Argon2id (profiles.hashers); hashes made by PBKDF2, Django's default before, still
+# verify and are rewritten as Argon2id at the next sign-in.
+PASSWORD_HASHERS = [
+    "profiles.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -188,34 +196,49 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # that checks who is asking (profiles.views.participant.photo).
 MEDIA_URL = "/no-public-url/"
 
-PHOTO_STORAGE_BACKEND = os.environ.get("PHOTO_STORAGE", "local")
-if PHOTO_STORAGE_BACKEND == "s3":
-    PHOTO_STORAGE = {
+# Every file the app writes: photos, the uploads they were made from, refused uploads
+# kept for the fixer, the fixer's results, export ZIPs, roster previews, certificates.
+# FILE_STORAGE=s3 puts all of them in one private bucket, so any app server and any
+# worker reads what another wrote; nothing is served from a server's own disk.
+# PHOTO_STORAGE is the older name of the same switch and still works.
+FILE_STORAGE = os.environ.get("FILE_STORAGE") or os.environ.get("PHOTO_STORAGE") or "local"
+if os.environ.get("FILE_STORAGE") and os.environ.get("PHOTO_STORAGE") and (
+    os.environ["FILE_STORAGE"] != os.environ["PHOTO_STORAGE"]
+):
+    raise ImproperlyConfigured("FILE_STORAGE and its older name PHOTO_STORAGE disagree: set only FILE_STORAGE")
+if FILE_STORAGE == "s3":
+    _private_files = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "smartbangkom-photos"),
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # "path" for S3 servers addressed by IP or without wildcard DNS.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
             "default_acl": "private",
             "querystring_auth": True,
             # Every photo version gets a new key; never overwrite one.
             "file_overwrite": False,
         },
     }
-elif PHOTO_STORAGE_BACKEND == "local":
-    PHOTO_STORAGE = {
+    _files = _photos = _private_files
+elif FILE_STORAGE == "local":
+    _files = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
+    }
+    _photos = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "photos", "base_url": "/no-public-url/"},
     }
 else:
-    raise ImproperlyConfigured("PHOTO_STORAGE must be 'local' or 's3'")
+    raise ImproperlyConfigured("FILE_STORAGE (or PHOTO_STORAGE) must be 'local' or 's3'")
 
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
-    },
-    "photos": PHOTO_STORAGE,
+    # Export ZIPs, roster previews and other private files; photos have their own alias
+    # (on the local disk a folder of their own, on S3 the same bucket).
+    "default": _files,
+    "photos": _photos,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -254,7 +277,8 @@ PHOTO_UPLOADS_PER_HOUR = envint("PHOTO_UPLOADS_PER_HOUR", 20)
 PHOTO_VERSIONS_KEPT = envint("PHOTO_VERSIONS_KEPT", 3)
 
 # Background work (photo fixing, e-mail, big exports): Django's task API through the
-# django-tasks backport, queued in the database. `manage.py db_worker` runs the jobs;
+# django-tasks backport, queued in the database. `manage.py worker` (db_worker plus the
+# recovery of jobs whose worker died, services/jobs.py) runs the jobs;
 # on PostgreSQL any number of workers share the queue (rows are claimed with
 # SELECT ... FOR UPDATE SKIP LOCKED), SQLite serves one machine.
 TASKS = {
@@ -265,6 +289,12 @@ TASKS = {
 # A queued job no worker has picked up after this many seconds is reported to the
 # participant, who can try again.
 TASK_PICKUP_TIMEOUT = envint("TASK_PICKUP_TIMEOUT", 60)
+
+# A running job's lease (profiles/services/jobs.py): its worker renews it every third of
+# this; a job whose lease ran out (its worker died) is retried once, then marked failed.
+JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 60)
+if JOB_LEASE_SECONDS < 3:
+    raise ImproperlyConfigured("JOB_LEASE_SECONDS must be at least 3")
 
 # Mail: SMTP when EMAIL_HOST is set, otherwise printed on the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

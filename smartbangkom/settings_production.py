@@ -30,6 +30,8 @@ if not os.environ.get("ALLOWED_HOSTS"):
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe each server over plain HTTP (profiles.views.health).
+SECURE_REDIRECT_EXEMPT = [r"^sehat/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles.views import account, certificate, dashboard, desk, exports, participant, photo, roster_import
-
+from profiles.views import account, certificate, dashboard, desk, exports, health, participant, photo, roster_import
 from profiles.forms import SignInForm
 from profiles.services.password_reset import NewPasswordForm, NipPasswordResetForm
 
@@ -74,6 +73,7 @@ urlpatterns = [
     path("staf/ekspor/", exports.export, name="export"),
     path("staf/ekspor/<uuid:job_uuid>/", exports.export_job, name="export_job"),
     path("staf/ekspor/<uuid:job_uuid>/unduh/", exports.export_job_download, name="export_job_download"),
+    path("staf/ekspor/<uuid:job_uuid>/buat-ulang/", exports.export_job_rebuild, name="export_job_rebuild"),
     path("staf/verifikasi/", desk.start, name="desk"),
     path("staf/verifikasi/<int:batch_id>/", desk.queue, name="desk_queue"),
     path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk.record, name="desk_record"),
@@ -83,4 +83,5 @@ urlpatterns = [
     path("staf/impor/", roster_import.roster_import, name="roster_import"),
     path("admin/", admin.site.urls),
     path("favicon.ico", participant.favicon),
+    path("sehat/", health.health, name="health"),
 ]

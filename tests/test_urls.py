@@ -127,6 +127,9 @@ EXPECTED = {
     "desk_revision": Row(roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), methods=("POST",), method="post"),
     "export_job": Row(STAFF_PAGE),
     "export_job_download": Row(STAFF_PAGE),
+    "export_job_rebuild": Row(roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), methods=("POST",), method="post"),
+    # The load balancer's probe: the same answer for everyone, no personal data.
+    "health": Row(roles(OK, OK, OK, OK, OK), methods=("GET", "HEAD")),
 }
 
 

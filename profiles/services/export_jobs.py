@@ -10,12 +10,15 @@ import tempfile
 
 from django.core.files import File
 from django.utils import timezone
-from django_tasks import task
 
-from profiles.services import exports
+from profiles.services import exports, jobs
+from profiles.services.files import STORAGE_ERRORS
 from profiles.models import ExportJob
 
 logger = logging.getLogger(__name__)
+
+WORKER_LOST = "Pemroses ekspor berhenti di tengah jalan."
+UNFINISHED = (ExportJob.State.QUEUED, ExportJob.State.RUNNING)
 
 
 def start(*, user, batch, scope, fmt="zip"):
@@ -24,7 +27,31 @@ def start(*, user, batch, scope, fmt="zip"):
     return job
 
 
-@task()
+def rebuild(job):
+    """"Buat ulang": a failed export is built again (the same batch, scope and format)."""
+    if not ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.FAILED).update(
+        state=ExportJob.State.QUEUED, error="", finished_at=None
+    ):
+        return job
+    build_export_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _retry_abandoned(job_id):
+    """The worker building this export died (jobs.py): queue it again if it is not finished."""
+    if not ExportJob.objects.filter(pk=job_id, state__in=UNFINISHED).update(state=ExportJob.State.QUEUED):
+        return None
+    return str(build_export_task.enqueue(job_id).id)
+
+
+def _fail_abandoned(job_id):
+    ExportJob.objects.filter(pk=job_id, state__in=UNFINISHED).update(
+        state=ExportJob.State.FAILED, error=WORKER_LOST, finished_at=timezone.now()
+    )
+
+
+@jobs.leased_task(retry=_retry_abandoned, fail=_fail_abandoned)
 def build_export_task(job_id):
     build(job_id)
 
@@ -45,7 +72,8 @@ def build(job_id, now=None):
             handle.seek(0)
             name = f"{exports.filename_for(job.batch, job.format, now)[:-len(job.format) - 1]}-{job.uuid.hex[:8]}.{job.format}"
             job.file.save(name, File(handle), save=False)
-    except OSError as error:
+    except STORAGE_ERRORS as error:
+        # The disk or the bucket refused the file: failed, never left running.
         job.state = ExportJob.State.FAILED
         job.error = f"{type(error).__name__}: {error}"[:1000]
         job.finished_at = timezone.now()

@@ -14,10 +14,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 from PIL import Image, ImageOps
 
-from profiles.services import participants
+from profiles.services import jobs, participants
 from profiles.services.photo_versions import record_upload_attempt, store_photo
 from profiles.models import PhotoFix
 from profiles.photos import check_photo, fix_photo, get_config
@@ -270,7 +269,21 @@ def preview_of(data):
     return buffer.getvalue()
 
 
-@task()
+def _retry_abandoned(fix_id):
+    """The worker running this fix died (jobs.py): queue it again if it is not finished
+    (still queued when the worker died between claiming the job and starting the fix)."""
+    now = timezone.now()
+    if not PhotoFix.objects.filter(pk=fix_id, state__in=PENDING).update(state=State.QUEUED, queued_at=now):
+        return None
+    return _enqueue(PhotoFix.objects.get(pk=fix_id), now).task_id
+
+
+def _fail_abandoned(fix_id):
+    """The fix cannot finish: the participant is told it failed and may try again."""
+    PhotoFix.objects.filter(pk=fix_id, state__in=PENDING).update(state=State.FAILED, finished_at=timezone.now())
+
+
+@jobs.leased_task(retry=_retry_abandoned, fail=_fail_abandoned)
 def fix_photo_task(fix_id):
     # "Perbaiki foto otomatis": up to seconds of CPU, so never inside the request.
     run_fix(fix_id)

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from profiles.services.certificates import photo_data_uri, render_pdf
+from profiles.services.certificates import photo_data_uri, preview_pdf
 from profiles.decorators import participant_required
 from profiles.rules.printing import certificate_lines
 
@@ -27,12 +27,14 @@ def certificate_preview(request, participant):
 @participant_required
 @require_http_methods(["GET"])
 def certificate_pdf(request, participant):
-    html = render_to_string(
-        "profiles/certificate_pdf.html",
-        {**certificate_context(participant), "photo_src": photo_data_uri(participant.photo)},
-        request=request,
-    )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    def html():
+        return render_to_string(
+            "profiles/certificate_pdf.html",
+            {**certificate_context(participant), "photo_src": photo_data_uri(participant.photo)},
+            request=request,
+        )
+
+    response = HttpResponse(preview_pdf(participant, html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="pratinjau-sertifikat.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -80,6 +80,16 @@ def export_job(request, job_uuid):
 
 
 @staff_permission_required("profiles.export_certificates")
+@require_http_methods(["POST"])
+def export_job_rebuild(request, job_uuid):
+    """"Buat ulang": a failed export is queued again, with the same batch, scope and format."""
+    job = export_jobs.rebuild(_job_for(request, job_uuid))
+    if job.state == ExportJob.State.QUEUED:
+        messages.info(request, "Ekspor dibuat ulang; halaman ini diperbarui otomatis.")
+    return redirect("export_job", job.uuid)
+
+
+@staff_permission_required("profiles.export_certificates")
 @require_http_methods(["GET"])
 def export_job_download(request, job_uuid):
     job = _job_for(request, job_uuid)
