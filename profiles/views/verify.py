@@ -44,7 +44,7 @@ def verify(request, code):
     certificate = verification.published(code)
     if certificate is None:
         raise Http404
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if upload else UploadForm()
     check = None
     if upload and form.is_valid():
         check = verification.check_upload(form.cleaned_data["berkas"].read())
