@@ -163,3 +163,15 @@ def test_counts_are_issued_revoked_and_pending(alice, bob, staff):
     issue.revoke(issued(alice), by=staff, reason="Salah")
     validated(bob)
     assert issue.counts(alice.batch) == {"issued": 0, "revoked": 1, "pending": 2}
+
+
+def test_pruning_old_photos_keeps_a_certificates_photo(alice):
+    from profiles.services import retention
+    from tests.rosters import give_photo
+
+    certificate = issued(alice)
+    for _ in range(3):
+        give_photo(alice)
+    retention.prune_photos(keep=0)
+    certificate.photo.refresh_from_db()
+    assert certificate.photo.file

@@ -94,3 +94,17 @@ def test_the_graph_sees_the_imports_it_checks():
     graph = profiles_graph()
     assert "profiles.services.photo_fixes" in graph["profiles.services.uploads"]
     assert "profiles.photos.config" in graph["profiles.photos.checks"]
+
+
+def test_importing_the_admin_and_the_urls_loads_no_weasyprint_or_pyhanko():
+    # Certificates are rendered and signed in the workers: the admin, the mail service and
+    # every view module (through the URLs) import the certificate services without them.
+    code = (
+        "import sys, django; django.setup(); import profiles.admin, profiles.services.mail, smartbangkom.urls; "
+        "print(sorted(m for m in ('weasyprint', 'pyhanko') if m in sys.modules))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "smartbangkom.settings", "PATH": "/usr/bin:/bin",
+           "DATABASE_URL": "sqlite:///:memory:"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=settings.BASE_DIR, check=True).stdout
+    assert out.strip() == "[]"

@@ -24,13 +24,13 @@ def certificate_issue(request, batch_id):
     except (issue.InvalidPattern, sign.SigningKeyMissing) as error:
         messages.error(request, str(error))
         return redirect("dashboard_batch", batch_id=batch.pk)
-    return redirect("certificate_job", job_uuid=job.uuid)
+    return redirect("certificate_job", certificate_job_uuid=job.uuid)
 
 
 @staff_permission_required(PERMISSION)
 @require_http_methods(["GET"])
-def certificate_job(request, job_uuid):
-    job = get_object_or_404(CertificateJob.objects.select_related("batch"), uuid=job_uuid)
+def certificate_job(request, certificate_job_uuid):
+    job = get_object_or_404(CertificateJob.objects.select_related("batch"), uuid=certificate_job_uuid)
     working = job.state in (CertificateJob.State.QUEUED, CertificateJob.State.RUNNING)
     return render(request, "staff/certificate_job.html", {
         **admin_context(request, f"Penerbitan sertifikat {job.batch.name}"),

@@ -37,11 +37,11 @@ def too_many(request):
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request, code):
+def verify(request, cert_code):
     upload = request.method == "POST"
     if verification.over_limit(client_ip(request), upload=upload):
         return too_many(request)
-    certificate = verification.published(code)
+    certificate = verification.published(cert_code)
     if certificate is None:
         raise Http404
     form = UploadForm(request.POST, request.FILES) if upload else UploadForm()
@@ -58,11 +58,11 @@ def verify(request, code):
 
 
 @require_http_methods(["GET"])
-def verify_photo(request, code):
+def verify_photo(request, cert_code):
     """The certificate's frozen photo, small: enough to recognise the holder, no more."""
     if verification.over_limit(client_ip(request), upload=False):
         return too_many(request)
-    certificate = verification.published(code)
+    certificate = verification.published(cert_code)
     if certificate is None or not certificate.photo.file:
         raise Http404
     try:

@@ -62,7 +62,7 @@ def check_pattern(batch):
 
 
 def verify_url(certificate):
-    return settings.SITE_URL + reverse("verify", kwargs={"code": certificate.code})
+    return settings.SITE_URL + reverse("verify", kwargs={"cert_code": certificate.code})
 
 
 def storage():
