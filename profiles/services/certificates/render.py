@@ -156,7 +156,7 @@ def load_font(path):
 
     tt = TTFont(str(path))
     options = subset.Options(layout_closure=False, notdef_outline=True, name_IDs=["*"])
-    options.drop_tables += ["GPOS", "GDEF", "GSUB", "kern"]
+    options.drop_tables += ["GPOS", "GDEF", "GSUB", "kern", "FFTM"]
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(unicodes=[ord(ch) for ch in REPERTOIRE])
     subsetter.subset(tt)
