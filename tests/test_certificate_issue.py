@@ -175,3 +175,20 @@ def test_pruning_old_photos_keeps_a_certificates_photo(alice):
     retention.prune_photos(keep=0)
     certificate.photo.refresh_from_db()
     assert certificate.photo.file
+
+
+def test_a_chunk_retried_after_its_worker_died_issues_what_is_left(alice, bob, batch):
+    validated(alice), validated(bob)
+    job = CertificateJob.objects.create(batch=batch, state=CertificateJob.State.RUNNING, total=2)
+    issue.issue_one(alice.pk, job=job)  # the first attempt got this far
+    assert issue.retry_chunk(job.pk, [alice.pk, bob.pk]) is not None
+    assert Certificate.objects.filter(state=Certificate.State.ISSUED).count() == 2
+
+
+def test_a_chunk_given_up_counts_its_records_without_a_certificate_as_failed(alice, bob, batch):
+    validated(alice), validated(bob)
+    job = CertificateJob.objects.create(batch=batch, state=CertificateJob.State.RUNNING, total=2, issued=1)
+    issue.issue_one(alice.pk, job=job)
+    issue.fail_chunk(job.pk, [alice.pk, bob.pk])
+    job.refresh_from_db()
+    assert (job.failed, job.state) == (1, CertificateJob.State.DONE)

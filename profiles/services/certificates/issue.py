@@ -261,6 +261,28 @@ def start(batch, *, by=None, now=None):
     return job
 
 
+# A chunk whose worker died: the ops branch's profiles.services.jobs.leased_task calls these
+# hooks once its lease runs out (swap `@task()` for `@jobs.leased_task(retry=retry_chunk,
+# fail=fail_chunk)` when it lands). Without it, a stalled job is re-run by staff (start()).
+def retry_chunk(job_id, nips):
+    """Queue the chunk again (claims make it idempotent); None when the job has ended."""
+    if not CertificateJob.objects.filter(
+        pk=job_id, state__in=[CertificateJob.State.QUEUED, CertificateJob.State.RUNNING]
+    ).exists():
+        return None
+    return issue_chunk_task.enqueue(job_id, nips).id
+
+
+def fail_chunk(job_id, nips):
+    """Count the chunk's records still without a certificate as failed, and say why."""
+    missing = Participant.objects.filter(pk__in=nips).exclude(certificates__state=Certificate.State.ISSUED).count()
+    CertificateJob.objects.filter(pk=job_id).update(
+        failed=F("failed") + missing,
+        error="Sebagian penerbitan terhenti karena pekerja berhenti; terbitkan lagi untuk melanjutkan.",
+    )
+    _finish_if_complete(job_id)
+
+
 @task()
 def issue_chunk_task(job_id, nips):
     run_chunk(job_id, nips)
@@ -364,4 +386,5 @@ def revoke(certificate, *, by, reason, now=None):
 
 def job_progress(job):
     """`1.240 dari 3.000` (Indonesian thousands separator)."""
-    return f"{job.processed:,} dari {job.total:,}".replace(",", ".")
+    # A chunk retried after a crash may count a record twice: never show more than the total.
+    return f"{min(job.processed, job.total):,} dari {job.total:,}".replace(",", ".")
