@@ -568,13 +568,8 @@ class PhotoAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
-
-    list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
-    list_filter = ["format", "source", "scope"]
-    readonly_fields = [f.name for f in ExportLog._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody, superusers included, adds, changes or deletes these rows here."""
 
     def has_add_permission(self, request):
         return False
@@ -586,8 +581,17 @@ class ExportLogAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
+
+    list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
+    list_filter = ["format", "source", "scope"]
+    readonly_fields = [f.name for f in ExportLog._meta.fields]
+
+
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdmin):
     """Issued certificates are frozen: read-only here; revoking has its own page (with a reason)."""
 
     list_display = ["number", "holder", "batch", "state", "issued_at", "revoked_at"]
@@ -613,12 +617,3 @@ class CertificateAdmin(admin.ModelAdmin):
         if obj.state == Certificate.State.ISSUED:
             links.append(("Cabut sertifikat …", reverse("certificate_revoke", args=[obj.uuid])))
         return format_html_join(" · ", '<a href="{}">{}</a>', ((url, label) for label, url in links))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
