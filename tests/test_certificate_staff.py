@@ -106,3 +106,30 @@ def test_the_command_dry_run_only_counts(alice, capsys):
     call_command("issue_certificates", "--batch", alice.batch.name, "--dry-run")
     assert "akan diterbitkan: 1" in capsys.readouterr().out
     assert not Certificate.objects.exists()
+
+
+def test_the_receipt_shows_the_certificate_number(alice, alice_client):
+    from profiles.services import review
+    from tests.rosters import give_photo
+
+    give_photo(alice)
+    confirmed = review.confirm(alice, by=alice.user, **review.seen(alice))
+    certificate = issued(confirmed)
+    body = alice_client.get(reverse("receipt", args=[confirmed.confirmation_code])).content.decode()
+    assert certificate.number in body
+
+
+def test_the_admin_action_terbitkan_sertifikat_issues_the_batch(alice, superuser):
+    validated(alice)
+    response = client_for(superuser).post(
+        reverse("admin:profiles_batch_changelist"),
+        {"action": "issue_certificates", "_selected_action": [alice.batch_id]},
+    )
+    assert response.status_code == 302
+    assert Certificate.objects.get(participant=alice).state == Certificate.State.ISSUED
+
+
+def test_the_admin_action_is_not_offered_without_the_permission(alice, staff):
+    staff.user_permissions.add(Permission.objects.get(codename="view_batch"))
+    body = client_for(staff).get(reverse("admin:profiles_batch_changelist")).content.decode()
+    assert "issue_certificates" not in body
