@@ -2,8 +2,9 @@ from datetime import date
 
 import pytest
 
-from profiles.rules.nip import (, mask_nip
+from profiles.rules.nip import (
     NipInfo,
+    mask_nip,
     check_birth_date_matches_nip,
     check_gender_matches_nip,
     normalize_nip,
