@@ -37,6 +37,7 @@ browser-deps:
 run: system-deps $(VENV)/.installed-run
 	mkdir -p var/staticfiles
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_signing_key
 	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
 	@bash scripts/keep-running.sh $(BIN)/python manage.py worker --no-reload --interval 1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -17,7 +17,9 @@ from profiles.services import accounts, exports, notifications, review
 from profiles.services.desk import WARNING_WORDS, warning_words
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import DATA_COLUMNS
-from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, User
+from profiles.models import Batch, Certificate, ExportLog, MailLog, Participant, Photo, User
+from profiles.services.certificates import issue as certificate_issue
+from profiles.services.certificates.sign import SigningKeyMissing
 from profiles.rules.record import clean_record
 from profiles.services.participants import EditConflict, save_participant_data
 
@@ -35,6 +37,25 @@ admin.site.register(User, UserAdmin)
 class BatchAdmin(admin.ModelAdmin):
     list_display = ["name", "deadline", "participant_count"]
     search_fields = ["name"]
+    actions = ["issue_certificates"]
+
+    def has_issue_permission(self, request):
+        return request.user.has_perm("profiles.issue_certificates")
+
+    @admin.action(description="Terbitkan sertifikat", permissions=["issue"])
+    def issue_certificates(self, request, queryset):
+        for batch in queryset:
+            try:
+                job = certificate_issue.start(batch, by=request.user)
+            except (certificate_issue.InvalidPattern, SigningKeyMissing) as error:
+                self.message_user(request, f"{batch.name}: {error}", messages.ERROR)
+                continue
+            link = reverse("certificate_job", args=[job.uuid])
+            self.message_user(
+                request,
+                format_html('{}: {} sertifikat dalam proses. <a href="{}">Lihat kemajuan</a>', batch.name, job.total, link),
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_participants=Count("participants"))
@@ -547,13 +568,8 @@ class PhotoAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
-
-    list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
-    list_filter = ["format", "source", "scope"]
-    readonly_fields = [f.name for f in ExportLog._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody, superusers included, adds, changes or deletes these rows here."""
 
     def has_add_permission(self, request):
         return False
@@ -563,3 +579,41 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
+
+    list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
+    list_filter = ["format", "source", "scope"]
+    readonly_fields = [f.name for f in ExportLog._meta.fields]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    """Issued certificates are frozen: read-only here; revoking has its own page (with a reason)."""
+
+    list_display = ["number", "holder", "batch", "state", "issued_at", "revoked_at"]
+    list_filter = ["state", "batch"]
+    search_fields = ["number", "participant__nip", "participant__nama"]
+    list_select_related = ["batch"]
+    readonly_fields = ["number", "serial", "participant", "batch", "state", "printed_lines", "record_version",
+                       "photo", "template", "issued_by", "issued_at", "job", "sha256", "signed_at",
+                       "revoked_at", "revoked_by", "revoke_reason", "actions_links"]
+    fields = readonly_fields
+
+    @admin.display(description="nama")
+    def holder(self, obj):
+        return next((value for label, value in obj.lines if label == "Nama"), "")
+
+    @admin.display(description="baris tercetak")
+    def printed_lines(self, obj):
+        return format_html_join("", "<div>{}: <strong>{}</strong></div>", ((label, value) for label, value in obj.lines))
+
+    @admin.display(description="tindakan")
+    def actions_links(self, obj):
+        links = [("Halaman verifikasi", reverse("verify", args=[obj.code]))]
+        if obj.state == Certificate.State.ISSUED:
+            links.append(("Cabut sertifikat …", reverse("certificate_revoke", args=[obj.uuid])))
+        return format_html_join(" · ", '<a href="{}">{}</a>', ((url, label) for label, url in links))

@@ -44,6 +44,27 @@ class Batch(models.Model):
         "nama pelatihan", max_length=200, default="Pelatihan Dasar CPNS", blank=True
     )
 
+    # The issued certificate (profiles.services.certificates): the centre, the signatory,
+    # the place and date, and the numbering pattern.
+    organizer = models.CharField(
+        "penyelenggara", max_length=200, blank=True, default="Pusat Pengembangan Sumber Daya Manusia"
+    )
+    certificate_code = models.CharField(
+        "kode angkatan pada nomor", max_length=30, blank=True,
+        help_text="Isi {angkatan} pada pola nomor, contoh: XII. Kosong: nomor urut angkatan di sistem.",
+    )
+    number_pattern = models.CharField(
+        "pola nomor sertifikat", max_length=100, default="{urut:04d}/LATSAR-{angkatan}/{tahun}",
+        help_text="Isian: {urut} (nomor urut, contoh {urut:04d}), {angkatan}, {tahun}.",
+    )
+    signatory_name = models.CharField("nama penanda tangan", max_length=150, blank=True)
+    signatory_position = models.CharField("jabatan penanda tangan", max_length=200, blank=True)
+    signatory_nip = models.CharField("NIP penanda tangan", max_length=18, blank=True)
+    certificate_place = models.CharField("tempat penerbitan", max_length=100, blank=True, default="Jakarta")
+    certificate_date = models.DateField(
+        "tanggal sertifikat", null=True, blank=True, help_text="Kosong: tanggal penerbitan."
+    )
+
     # Off by default, as in the guide (password = NIP). For centres that do not want a
     # published NIP to be enough to claim an account.
     requires_access_code = models.BooleanField(
@@ -190,6 +211,7 @@ class Participant(models.Model):
             ("import_roster", "Dapat mengimpor roster peserta"),
             ("export_certificates", "Dapat mengekspor data sertifikat"),
             ("view_dashboard", "Dapat melihat dasbor kelengkapan"),
+            ("issue_certificates", "Dapat menerbitkan dan mencabut sertifikat"),
         ]
 
     def __str__(self):
@@ -429,3 +451,125 @@ class JobLease(models.Model):
         verbose_name_plural = "sewa pekerjaan"
         # The recovery step's question: which running jobs' leases have run out.
         indexes = [models.Index(fields=["expires_at"], name="job_lease_expiry")]
+
+
+def certificate_upload_to(instance, filename):
+    # A random key, never the NIP or the number (both are on the certificate, not in its name).
+    return f"sertifikat/{instance.uuid.hex[:2]}/{instance.uuid.hex}.pdf"
+
+
+class CertificateCounter(models.Model):
+    """The last serial handed out per batch, locked while a number is taken: never reused."""
+
+    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+
+class CertificateJob(models.Model):
+    """One "Terbitkan sertifikat" run over a batch, split into background tasks."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Menunggu"
+        RUNNING = "running", "Diproses"
+        DONE = "done", "Selesai"
+        FAILED = "failed", "Gagal"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Touched by every certificate a worker finishes: a job whose heartbeat stopped is stalled.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "penerbitan sertifikat"
+        verbose_name_plural = "penerbitan sertifikat"
+        ordering = ["-created_at"]
+
+    @property
+    def processed(self):
+        return self.issued + self.skipped + self.failed
+
+
+class Certificate(models.Model):
+    """An issued certificate, frozen: what it prints never follows a later edit of the record.
+
+    A correction is a revocation (with its reason) and a new certificate with a new number.
+    """
+
+    class State(models.TextChoices):
+        # Numbered and frozen, the PDF not yet stored (a worker that died leaves it here;
+        # the next run finishes it with the same number).
+        PENDING = "pending", "Diproses"
+        ISSUED = "issued", "Terbit"
+        REVOKED = "revoked", "Dicabut"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The verification page's key (/v/<code>/): random, never derived from the NIP.
+    code = models.CharField(max_length=32, unique=True)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="certificates")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="certificates")
+    number = models.CharField("nomor", max_length=100, unique=True)
+    serial = models.PositiveIntegerField("nomor urut")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # What was printed, frozen at issue: the lines (profiles.rules.printing), the record and
+    # photo versions they came from, and the batch's template (title, centre, signatory, ...).
+    lines = models.JSONField(default=list)
+    record_version = models.PositiveIntegerField()
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
+    template = models.JSONField(default=dict)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="diterbitkan oleh",
+    )
+    issued_at = models.DateTimeField("diterbitkan pada", default=timezone.now)
+    job = models.ForeignKey(CertificateJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    file = models.FileField(storage=photo_storage, upload_to=certificate_upload_to, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField("dicabut pada", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="dicabut oleh",
+    )
+    revoke_reason = models.TextField("alasan pencabutan", blank=True)
+
+    class Meta:
+        verbose_name = "sertifikat"
+        verbose_name_plural = "sertifikat"
+        ordering = ["batch", "serial"]
+        constraints = [
+            # One live certificate per participant: a second issue of the same record is
+            # refused by the database, whichever worker tries.
+            models.UniqueConstraint(
+                fields=["participant"], condition=~Q(state="revoked"), name="one_live_certificate"
+            ),
+            models.UniqueConstraint(fields=["batch", "serial"], name="certificate_serial_per_batch"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @staticmethod
+    def new_code():
+        return secrets.token_urlsafe(16)
+
+
+class VerificationRequest(models.Model):
+    """One request to the public verification page, counted for its rate limit (no NIP, no code)."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.CharField(max_length=45)
+    upload = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="verify_by_ip")]

@@ -313,6 +313,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails (reminders, revision requests, password reset) point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The key that signs issued certificates (profiles/services/certificates/sign.py): a
+# PKCS#12 file and its password. `make run` creates a demo key at the default path when
+# none exists; production names a real one (or a PKCS#11 token, below).
+CERTIFICATE_SIGNING_P12 = os.environ.get(
+    "CERTIFICATE_SIGNING_P12", str(BASE_DIR / "var" / "signing" / "demo-signing.p12")
+)
+CERTIFICATE_SIGNING_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_PASSWORD", "demo-bukan-rahasia")
+# A token or HSM instead of the file: the PKCS#11 module (.so), token label and key label;
+# CERTIFICATE_SIGNING_PASSWORD is then the user PIN.
+CERTIFICATE_SIGNING_PKCS11_MODULE = os.environ.get("CERTIFICATE_SIGNING_PKCS11_MODULE", "")
+CERTIFICATE_SIGNING_PKCS11_TOKEN = os.environ.get("CERTIFICATE_SIGNING_PKCS11_TOKEN", "")
+CERTIFICATE_SIGNING_PKCS11_KEY = os.environ.get("CERTIFICATE_SIGNING_PKCS11_KEY", "")
+# Requests to the public verification page (/v/<code>/) per address per ten minutes;
+# uploaded PDFs count against a lower limit (each is a signature validation).
+VERIFY_REQUESTS_PER_10_MIN = envint("VERIFY_REQUESTS_PER_10_MIN", 60)
+VERIFY_UPLOADS_PER_10_MIN = envint("VERIFY_UPLOADS_PER_10_MIN", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -323,5 +340,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The certificate template (WeasyPrint) and its font subset (fontTools) log every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

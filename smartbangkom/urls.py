@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles.views import account, certificate, dashboard, desk, exports, health, participant, photo, roster_import
+from profiles.views import (
+    account, certificate, certificate_staff, dashboard, desk, exports, health, participant, photo, roster_import,
+    verify,
+)
+
 from profiles.forms import SignInForm
 from profiles.services.password_reset import NewPasswordForm, NipPasswordResetForm
 
@@ -51,6 +55,13 @@ urlpatterns = [
         certificate.certificate_pdf,
         name="certificate_pdf",
     ),
+    path("profil/sertifikat/unduh/", certificate.certificate_download, name="certificate_download"),
+    path("v/<str:cert_code>/", verify.verify, name="verify"),
+    path("v/<str:cert_code>/foto.jpg", verify.verify_photo, name="verify_photo"),
+    path("staf/sertifikat/<int:batch_id>/terbitkan/", certificate_staff.certificate_issue, name="certificate_issue"),
+    path("staf/sertifikat/<int:batch_id>/sertifikat.zip", certificate_staff.certificate_zip, name="certificate_zip"),
+    path("staf/sertifikat/proses/<uuid:certificate_job_uuid>/", certificate_staff.certificate_job, name="certificate_job"),
+    path("staf/sertifikat/cabut/<uuid:certificate_uuid>/", certificate_staff.certificate_revoke, name="certificate_revoke"),
     path("profil/foto/", photo.photo_upload, name="photo_upload"),
     path("profil/foto/perbaikan/", photo.photo_fix_start, name="photo_fix_start"),
     path("profil/foto/perbaikan/<uuid:fix_uuid>/", photo.photo_fix, name="photo_fix"),

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from django.core.files.storage import storages
 
-from profiles.models import Batch, Photo, PhotoFix, User
+from profiles.models import Batch, Certificate, Photo, PhotoFix, User
+from profiles.services.certificates import sign
 from profiles.services.accounts import create_participant
 
 ALICE_NIP = "199301212020122004"
@@ -47,8 +48,26 @@ def _isolated_media(settings, tmp_path, monkeypatch):
     }
     # The field resolved its callable storage at import; point it at the test one.
     monkeypatch.setattr(Photo._meta.get_field("file"), "storage", storages["photos"])
-    for model, name in [(Photo, "original"), (PhotoFix, "source"), (PhotoFix, "preview"), (PhotoFix, "result")]:
+    for model, name in [(Photo, "original"), (PhotoFix, "source"), (PhotoFix, "preview"), (PhotoFix, "result"),
+                        (Certificate, "file")]:
         monkeypatch.setattr(model._meta.get_field(name), "storage", storages["photos"])
+
+
+@pytest.fixture(scope="session")
+def signing_key(tmp_path_factory):
+    """One demo signing key for the run (an RSA key takes a moment to make)."""
+    path = tmp_path_factory.mktemp("signing") / "test-signing.p12"
+    sign.create_demo_signing_key(path, "uji-kunci")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings, signing_key):
+    settings.CERTIFICATE_SIGNING_P12 = str(signing_key)
+    settings.CERTIFICATE_SIGNING_PASSWORD = "uji-kunci"
+    sign.signer.cache_clear()
+    yield
+    sign.signer.cache_clear()
 
 
 @pytest.fixture

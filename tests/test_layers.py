@@ -67,16 +67,22 @@ def test_no_views_module_is_imported_by_the_admin_the_services_or_the_commands()
         assert not {t for t in graph[name] if t.startswith("profiles.views")}, name
 
 
-def test_importing_the_mail_service_loads_no_opencv_or_numpy():
+def loaded_after_importing(imports, heavy):
+    """Which of `heavy` a fresh process has loaded after django.setup() and importing `imports`."""
     code = (
-        "import sys, django; django.setup(); import profiles.services.mail, profiles.services.notifications; "
-        "print(sorted(m for m in ('cv2', 'numpy', 'mediapipe') if m in sys.modules))"
+        f"import sys, django; django.setup(); import {', '.join(imports)}; "
+        f"print(sorted(m for m in {tuple(heavy)!r} if m in sys.modules))"
     )
     env = {"DJANGO_SETTINGS_MODULE": "smartbangkom.settings", "PATH": "/usr/bin:/bin",
            "DATABASE_URL": "sqlite:///:memory:"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          cwd=settings.BASE_DIR, check=True).stdout
-    assert out.strip() == "[]"
+    return out.strip()
+
+
+def test_importing_the_mail_service_loads_no_opencv_or_numpy():
+    imports = ["profiles.services.mail", "profiles.services.notifications"]
+    assert loaded_after_importing(imports, ["cv2", "numpy", "mediapipe"]) == "[]"
 
 
 def test_the_photo_service_does_load_opencv():
@@ -94,3 +100,16 @@ def test_the_graph_sees_the_imports_it_checks():
     graph = profiles_graph()
     assert "profiles.services.photo_fixes" in graph["profiles.services.uploads"]
     assert "profiles.photos.config" in graph["profiles.photos.checks"]
+
+
+def test_importing_the_admin_and_the_urls_loads_no_weasyprint_or_pyhanko():
+    # Certificates are rendered and signed in the workers: the admin, the mail service and
+    # every view module (through the URLs) import the certificate services without them.
+    imports = ["profiles.admin", "profiles.services.mail", "smartbangkom.urls"]
+    assert loaded_after_importing(imports, ["weasyprint", "pyhanko"]) == "[]"
+
+
+def test_the_certificate_renderer_does_load_weasyprint():
+    # The control for the test above.
+    imports = ["profiles.services.certificates.render as r", "weasyprint"]
+    assert loaded_after_importing(imports, ["weasyprint"]) == "['weasyprint']"

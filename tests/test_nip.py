@@ -4,6 +4,7 @@ import pytest
 
 from profiles.rules.nip import (
     NipInfo,
+    mask_nip,
     check_birth_date_matches_nip,
     check_gender_matches_nip,
     normalize_nip,
@@ -213,3 +214,11 @@ def test_it_rejects_a_gender_that_differs_from_the_nip(nip, jenis_kelamin):
 )
 def test_the_gender_check_leaves_unreadable_values_to_their_own_rules(nip, jenis_kelamin):
     check_gender_matches_nip(nip, jenis_kelamin)
+
+
+def test_a_masked_nip_shows_the_birth_date_and_the_serial_only():
+    assert mask_nip("199301212020121001") == "19930121 ****** * 001"
+
+
+def test_a_malformed_nip_is_masked_whole():
+    assert mask_nip("12345") == "*****"

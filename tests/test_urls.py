@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from profiles.services import exports, review
 from profiles.models import ExportJob, PhotoFix, User
 from tests.photo_factory import red_card
+from profiles.models import Certificate, CertificateJob
 from tests.rosters import give_photo
 
 ROLES = ("anonymous", "owner", "other", "staff_without", "staff_with")
@@ -130,6 +131,21 @@ EXPECTED = {
     "export_job_rebuild": Row(roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), methods=("POST",), method="post"),
     # The load balancer's probe: the same answer for everyone, no personal data.
     "health": Row(roles(OK, OK, OK, OK, OK), methods=("GET", "HEAD")),
+    # Issued certificates: the owner's download; the public verification page and its photo
+    # for everyone (the unguessable code is the key); staff with issue_certificates.
+    "certificate_download": Row(roles(LOGIN, OK, MISSING, REDIRECT, REDIRECT)),
+    "verify": Row(roles(OK, OK, OK, OK, OK), methods=("GET", "POST")),
+    "verify_photo": Row(roles(OK, OK, OK, OK, OK)),
+    "certificate_issue": Row(roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), methods=("POST",), method="post"),
+    "certificate_job": Row(STAFF_PAGE),
+    "certificate_zip": Row(STAFF_PAGE),
+    "certificate_revoke": Row(STAFF_PAGE, methods=("GET", "POST")),
+    # Certificates are frozen: the admin lists and shows them, nobody adds, changes or deletes.
+    "admin:profiles_certificate_changelist": Row(ADMIN_PAGE, methods=None),
+    "admin:profiles_certificate_add": Row(ADMIN_CLOSED, methods=None),
+    "admin:profiles_certificate_change": Row(ADMIN_PAGE, methods=None),  # read-only view
+    "admin:profiles_certificate_history": Row(ADMIN_PAGE, methods=None),
+    "admin:profiles_certificate_delete": Row(ADMIN_CLOSED, methods=None),
 }
 
 
@@ -185,14 +201,25 @@ def world(alice, bob, batch):
     job = ExportJob.objects.create(requested_by=staff_with, batch=batch, format="zip", scope="all",
                                    state=ExportJob.State.DONE)
     job.file.save("ekspor.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+    # An issued certificate of alice's (the row only: the matrix is about who may open what).
+    certificate = Certificate(
+        code=Certificate.new_code(), participant=confirmed, batch=batch, number="0001/LATSAR-UJI/2026", serial=1,
+        state=Certificate.State.ISSUED, lines=[["Nama", confirmed.nama]], record_version=confirmed.version,
+        photo=confirmed.photo, template={"batch_name": batch.name}, sha256="0" * 64,
+    )
+    certificate.file.save("sertifikat.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    certificate.save()
+    certificate_job = CertificateJob.objects.create(batch=batch, state=CertificateJob.State.DONE)
     users = {"owner": alice.user, "other": bob.user, "staff_without": staff_without, "staff_with": staff_with}
     ids = {
-        "participant": confirmed.pk, "batch": batch.pk, "photo": confirmed.photo_id, "exportlog": log.pk,
+        "participant": confirmed.pk, "batch": batch.pk, "certificate": certificate.pk, "photo": confirmed.photo_id, "exportlog": log.pk,
         "user": alice.user_id, "participant_history": confirmed.history.first().history_id,
     }
     kwargs = {
         "photo_uuid": confirmed.photo.uuid, "code": confirmed.confirmation_code, "batch_id": batch.pk,
         "fix_uuid": fix.uuid, "kind": "sesudah", "job_uuid": job.uuid, "user_id": alice.user_id,
+        "certificate_uuid": certificate.uuid, "cert_code": certificate.code,
+        "certificate_job_uuid": certificate_job.uuid,
         "uidb64": urlsafe_base64_encode(force_bytes(alice.user.pk)),
         "token": default_token_generator.make_token(alice.user),
     }

@@ -34,6 +34,14 @@ def format_nip(nip):
     return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
 
+def mask_nip(nip):
+    """`19930121 ****** * 001`: the birth date and serial shown, TMT and gender hidden (public page)."""
+    nip = normalize_nip(nip)
+    if not _is_18_digits(nip):
+        return "*" * len(nip)
+    return f"{nip[:8]} ****** * {nip[15:]}"
+
+
 def _is_18_digits(nip):
     return len(nip) == 18 and nip.isascii() and nip.isdigit()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count
 
-from profiles.models import Participant, Photo
+from profiles.models import Certificate, Participant, Photo
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -38,6 +38,8 @@ def prunable(participant_ids, keep):
         "photo_id", "confirmed_photo_id"
     ):
         protected.update({photo_id, confirmed_id})
+    # A certificate's photo is shown small on its public verification page.
+    protected.update(Certificate.objects.filter(participant_id__in=participant_ids).values_list("photo_id", flat=True))
     seen = {}
     for photo in _with_files().filter(participant_id__in=participant_ids).order_by("participant_id", "-uploaded_at", "-pk"):
         rank = seen[photo.participant_id] = seen.get(photo.participant_id, 0) + 1

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from profiles.decorators import admin_context, staff_permission_required
-from profiles.models import Batch, Status
+from profiles.models import Batch, CertificateJob, Status
+from profiles.services.certificates import issue as certificate_issue
 from profiles.services import exports
 from profiles.services.dashboard import (
     COUNTS, SORTS, batch_counts, sorted_unfinished, still_to_do, unfinished, unfinished_rows, with_percentages,
@@ -98,6 +99,9 @@ def dashboard_batch(request, batch_id):
             "flags": bars_for(batch, counts, FLAGS),
             "sort": sort,
             "sort_links": sort_links(sort),
+            "certificates": certificate_issue.counts(batch, now),
+            "certificate_job": CertificateJob.objects.filter(batch=batch).first(),
+            "may_issue": request.user.has_perm("profiles.issue_certificates"),
         },
     )
 

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from profiles.services.certificates import issue as certificate_issue
 from profiles.services import review
 
 from profiles.rules import statuses
@@ -116,6 +117,7 @@ def profile(request, participant):
             "participant": participant,
             "rows": profile_rows(participant),
             "missing": review.missing_items(participant),
+            "certificate": certificate_issue.live_certificate(participant),
             **status_context(participant, now),
             **deadline_context(participant, now),
         },
@@ -289,5 +291,6 @@ def receipt(request, participant, code):
             "confirmed_photo": participant.confirmed_photo,
             "statement": RESPONSIBILITY,
             "confirmed_text": f"{format_in_zone(participant.confirmed_at, WIB)} WIB",
+            "certificate": certificate_issue.live_certificate(participant),
         },
     )

@@ -50,6 +50,15 @@ PARTICIPANTS = [
 ]
 
 
+DEMO_SIGNATORY = {
+    "organizer": "Pusat Pengembangan Sumber Daya Manusia (DEMO)",
+    "signatory_name": "Dr. Ahmad Yani, S.E., M.M.",
+    "signatory_position": "Kepala Pusat",
+    "signatory_nip": "197001012000031001",
+    "certificate_place": "Jakarta",
+}
+
+
 class Command(BaseCommand):
     help = "Memuat data demo: dua angkatan, beberapa peserta, dan satu admin. Aman dijalankan berulang."
 
@@ -65,11 +74,12 @@ class Command(BaseCommand):
         open_batch, _ = Batch.objects.get_or_create(
             name=OPEN_BATCH, defaults={
                 "deadline": timezone.localtime(now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0),
-                **DEMO_CONTACT,
+                **DEMO_CONTACT, **DEMO_SIGNATORY, "certificate_code": "I",
             }
         )
         closed_batch, _ = Batch.objects.get_or_create(
-            name=CLOSED_BATCH, defaults={"deadline": now - timedelta(days=1), **DEMO_CONTACT}
+            name=CLOSED_BATCH, defaults={"deadline": now - timedelta(days=1), **DEMO_CONTACT, **DEMO_SIGNATORY,
+                                      "certificate_code": "II"}
         )
         batches = {OPEN_BATCH: open_batch, CLOSED_BATCH: closed_batch}
         for batch_name, nip, values in PARTICIPANTS:
