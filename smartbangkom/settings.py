@@ -320,6 +320,8 @@ CERTIFICATE_SIGNING_P12 = os.environ.get(
     "CERTIFICATE_SIGNING_P12", str(BASE_DIR / "var" / "signing" / "demo-signing.p12")
 )
 CERTIFICATE_SIGNING_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_PASSWORD", "demo-bukan-rahasia")
+# The demo key make run creates signs only where this is on (off in settings_production).
+CERTIFICATE_ALLOW_DEMO_KEY = envbool("CERTIFICATE_ALLOW_DEMO_KEY", True)
 # A token or HSM instead of the file: the PKCS#11 module (.so), token label and key label;
 # CERTIFICATE_SIGNING_PASSWORD is then the user PIN.
 CERTIFICATE_SIGNING_PKCS11_MODULE = os.environ.get("CERTIFICATE_SIGNING_PKCS11_MODULE", "")

@@ -73,3 +73,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# Issued certificates are signed by the centre's own key, never the demo key of make run.
+CERTIFICATE_ALLOW_DEMO_KEY = False

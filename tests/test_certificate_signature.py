@@ -1,6 +1,12 @@
 """The PAdES signature: valid, by our key, over the whole file; a changed byte fails."""
 
+import importlib
 import io
+import os
+import secrets
+from unittest import mock
+
+import pytest
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -57,3 +63,25 @@ def test_a_file_signed_by_another_key_is_not_ours(alice, tmp_path, settings):
 
 def test_garbage_is_not_our_certificate(db):
     assert not verify.signature_covers_whole_file(b"%PDF-1.7\nnot really")
+
+
+def test_the_demo_key_does_not_sign_where_demo_keys_are_refused(tmp_path, settings):
+    demo = sign.create_demo_signing_key(tmp_path / "demo.p12", "demo")
+    settings.CERTIFICATE_SIGNING_P12 = str(demo)
+    settings.CERTIFICATE_SIGNING_PASSWORD = "demo"
+    settings.CERTIFICATE_ALLOW_DEMO_KEY = False
+    sign.signer.cache_clear()
+    try:
+        with pytest.raises(sign.SigningKeyMissing, match="Kunci demo"):
+            sign.signer()
+        settings.CERTIFICATE_ALLOW_DEMO_KEY = True
+        assert sign.is_demo(sign.signer().signing_cert)
+    finally:
+        sign.signer.cache_clear()
+
+
+def test_production_settings_refuse_the_demo_key():
+    env = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "testserver", "SITE_URL": "https://contoh.go.id"}
+    with mock.patch.dict(os.environ, env):
+        production = importlib.import_module("smartbangkom.settings_production")
+    assert production.CERTIFICATE_ALLOW_DEMO_KEY is False

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from profiles.models import ExportJob, JobLease, PhotoFix
+from profiles.models import CertificateJob, ExportJob, JobLease, PhotoFix
 from profiles.services import export_jobs, jobs, photo_fixes
+from profiles.services.certificates import issue
+from tests.certificates import validated
 from tests.photo_factory import red_card
 
 FIX_TASK = photo_fixes.fix_photo_task.module_path
@@ -232,3 +234,33 @@ def test_a_fix_whose_worker_died_before_starting_it_is_queued_again(alice, datab
     PhotoFix.objects.filter(pk=fix.pk).update(state=PhotoFix.State.QUEUED)
     assert jobs.recover_abandoned() == (1, 0)
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+# Certificate issuing -----------------------------------------------------------------------
+
+
+def running_chunk(alice, staff, *, lease_expires, attempt=1):
+    """A chunk of a "Terbitkan sertifikat" job whose worker died before it issued anything."""
+    validated(alice)
+    job = CertificateJob.objects.create(batch=alice.batch, requested_by=staff, total=1,
+                                        state=CertificateJob.State.RUNNING)
+    result = issue.issue_chunk_task.enqueue(job.pk, [alice.pk])
+    DBTaskResult.objects.filter(id=result.id).update(status="RUNNING", started_at=ago(300))
+    JobLease.objects.create(task_id=str(result.id), task_path=issue.issue_chunk_task.module_path,
+                            attempt=attempt, expires_at=lease_expires)
+    return job, result
+
+
+def test_a_certificate_chunk_whose_worker_died_is_queued_again_and_issues(alice, staff, database_queue):
+    job, dead = running_chunk(alice, staff, lease_expires=ago(1))
+    assert jobs.recover_abandoned() == (1, 0)
+    assert DBTaskResult.objects.filter(status="READY", task_path=issue.issue_chunk_task.module_path).count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert issue.live_certificate(alice) is not None
+
+
+def test_a_certificate_chunk_that_lost_its_worker_twice_counts_as_failed(alice, staff, database_queue):
+    job, dead = running_chunk(alice, staff, lease_expires=ago(1), attempt=2)
+    jobs.recover_abandoned()
+    job.refresh_from_db()
+    assert job.failed == 1 and "terhenti" in job.error

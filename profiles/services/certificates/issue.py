@@ -26,10 +26,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from profiles.models import Certificate, CertificateCounter, CertificateJob, Participant, certificate_upload_to
 from profiles.rules.printing import certificate_lines
+from profiles.services import jobs
 from profiles.services.certificates import render, sign
 from profiles.services.mail import queue_mail
 
@@ -261,9 +261,8 @@ def start(batch, *, by=None, now=None):
     return job
 
 
-# A chunk whose worker died: the ops branch's profiles.services.jobs.leased_task calls these
-# hooks once its lease runs out (swap `@task()` for `@jobs.leased_task(retry=retry_chunk,
-# fail=fail_chunk)` when it lands). Without it, a stalled job is re-run by staff (start()).
+# A chunk whose worker died: jobs.leased_task calls these hooks once its lease runs out
+# (retried once, then failed); staff can also start the batch again (start()).
 def retry_chunk(job_id, nips):
     """Queue the chunk again (claims make it idempotent); None when the job has ended."""
     if not CertificateJob.objects.filter(
@@ -283,7 +282,7 @@ def fail_chunk(job_id, nips):
     _finish_if_complete(job_id)
 
 
-@task()
+@jobs.leased_task(retry=retry_chunk, fail=fail_chunk)
 def issue_chunk_task(job_id, nips):
     run_chunk(job_id, nips)
 

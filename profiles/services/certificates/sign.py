@@ -117,7 +117,17 @@ def signer():
     loaded = signers.SimpleSigner.load_pkcs12(str(path), passphrase=settings.CERTIFICATE_SIGNING_PASSWORD.encode())
     if loaded is None:
         raise SigningKeyMissing("Kunci penandatanganan sertifikat tidak dapat dibuka; periksa CERTIFICATE_SIGNING_PASSWORD.")
+    if is_demo(loaded.signing_cert) and not settings.CERTIFICATE_ALLOW_DEMO_KEY:
+        raise SigningKeyMissing(
+            "Kunci demo tidak boleh menandatangani sertifikat di produksi; atur CERTIFICATE_SIGNING_P12 "
+            "ke kunci resmi pusat pelatihan."
+        )
     return _cached_key_signer(loaded)
+
+
+def is_demo(certificate):
+    """The key make run creates: its subject says so (DEMO_SUBJECT)."""
+    return DEMO_SUBJECT in certificate.subject.human_friendly
 
 
 def signing_certificate():
