@@ -1,4 +1,4 @@
-"""The certificate preview PDF is kept per record version and photo (services/certificates.py)."""
+"""The certificate preview PDF is kept per record version and photo (services/certificates/preview.py)."""
 
 import pytest
 from botocore.exceptions import ClientError
@@ -7,7 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from profiles.models import Participant
-from profiles.services import certificates
+from profiles.services.certificates import preview as certificates
 from tests.conftest import ALICE_NIP
 from tests.rosters import give_photo
 
