@@ -41,6 +41,8 @@ RIGHT_CHEEK, LEFT_CHEEK = 205, 425
 TILE_BELOW = 0.3
 TILE_SIDE = 0.5
 MAX_FACES = 8
+# A face in a smaller tile is too small to judge anyway.
+MIN_TILE = 96
 FACE_OVAL = (
     10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
     148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
@@ -155,7 +157,7 @@ def detect(rgb):
     searched for in tiles (see TILE_BELOW)."""
     faces = _detect(rgb)
     side = min(rgb.shape[:2])
-    if not faces or faces[0].width < TILE_BELOW * side:
+    if (not faces or faces[0].width < TILE_BELOW * side) and TILE_SIDE * side >= MIN_TILE:
         faces = _merge(faces, _detect_tiled(rgb, round(TILE_SIDE * side)))
     return sorted(faces, key=lambda face: face.width, reverse=True)
 
