@@ -5,9 +5,9 @@ applied, transparency flattened onto white.
 Memory stays bounded whatever the file (measured growth of a process decoding an
 8064×6048 image, tests/test_photo_memory.py): a JPEG is decoded reduced by libjpeg (draft
 mode); PNG and WebP through OpenCV's reduced decode, which holds the full image once at
-3 bytes a pixel, 16-bit samples included (~150 MB at 48.8 MP, where Pillow took 465 MB
-and 750 MB for WebP); an image with transparency through Pillow at 4 bytes a pixel,
-reduced before it is flattened; HEIC through libheif, which needs ~4.6 bytes a pixel
+3 bytes a pixel, 16-bit samples included (~150 MB at 49 MP, where Pillow took 465 MB
+and 750 MB for WebP); an image with transparency through Pillow, reduced before it is
+flattened, capped at ALPHA_MAX_PIXELS; HEIC through libheif, which needs ~4.6 bytes a pixel
 while it decodes (222 MB at 48.8 MP), so HEIC/HEIF is capped at HEIF_MAX_PIXELS. Nothing
 is decoded to more than MAX_DECODED_PIXELS: a larger photo is reduced by 2, 4 or 8.
 """
@@ -42,9 +42,9 @@ MAX_DECODED_PIXELS = 16_000_000
 # libheif holds ~4.6 bytes a pixel while decoding: 36 MP is ~165 MB. Phones save 12 or
 # 24 MP HEIC by default (48 MP only in a "max" mode).
 HEIF_MAX_PIXELS = 36_000_000
-# Transparent PNG/WebP go through Pillow (OpenCV's reduced decode drops the alpha):
-# 4 bytes a pixel, 160 MB at 40 MP.
-ALPHA_MAX_PIXELS = 40_000_000
+# Transparent PNG/WebP go through Pillow (OpenCV's reduced decode drops the alpha), which
+# needs ~8 bytes a pixel (284 MB measured at 36 MP): cut-outs from apps are 12 MP or less.
+ALPHA_MAX_PIXELS = 20_000_000
 # Pillow reports broken data, unsupported flavours and short reads through these.
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError)
 
