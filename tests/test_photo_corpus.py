@@ -2,6 +2,7 @@
 the eyes and mouth are judged as a person looking at the photo judged them."""
 
 import pytest
+from PIL import Image
 
 from profiles.photos import checks, fix, inputs, landmarks
 from profiles.photos.config import get_config, get_fix_config
@@ -11,7 +12,7 @@ SINGLE = [
     name for name, label in corpus.LABELS.items()
     if label not in (corpus.refuse("several_faces"), corpus.refuse("no_face"))
 ]
-FACE_CODES = {"eyes_closed", "mouth_open", "eyes_hidden"}
+FACE_CODES = {"eyes_closed", "mouth_open", "eyes_hidden", "glasses_glare"}
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,22 @@ def test_the_check_counts_every_person_in_a_group_photo():
 def test_the_check_reports_dark_glasses_as_eyes_hidden():
     report = checks.check_photo(corpus.photo("clm_terminator_crop"))
     assert report.get("eyes_hidden").ok is False
+
+
+def test_glare_on_glasses_is_fixed_with_a_warning():
+    # Grace Hopper's glasses (12 MP) with a reflection painted on one lens.
+    import cv2
+    import numpy as np
+
+    from tests import walls
+
+    rgb = walls.upright(corpus.photo("grace_hopper_12mp_3x4")).copy()
+    scale = fix._reduce(rgb, get_fix_config().analysis_side).shape[1] / rgb.shape[1]
+    face = landmarks.detect(fix._reduce(rgb, get_fix_config().analysis_side))[0]
+    points = face.points[list(landmarks.RIGHT_EYE_CONTOUR)] / scale
+    centre = tuple(int(v) for v in points.mean(axis=0))
+    size = int(np.ptp(points[:, 0]))
+    cv2.ellipse(rgb, centre, (size // 3, size // 5), 0, 0, 360, (255, 255, 255), -1)
+    result = fix.fix_photo(walls.encode(Image.fromarray(rgb), "JPEG", 92))
+    assert result.ok and "glasses_glare" in result.warning_codes
+    assert fix.WARNINGS["glasses_glare"] in result.warnings

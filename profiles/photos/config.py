@@ -23,6 +23,9 @@ EYE_BLINK_CLOSED = 0.5
 # (landmarks.eye_visibility). Corpus: 39 open eyes 0.42–1.53 (tinted clear glasses 0.42),
 # closed lids 0.39–0.55, dark sunglasses 0.11–0.12.
 EYE_VISIBLE_MIN = 0.25
+# Glare on glasses: clipped white around an eye (landmarks.eye_glare). None in the corpus
+# (0.000 for all 50 photos); a reflection on a lens covers a few percent of the box.
+GLARE_MIN_SHARE = 0.02
 # Rule 4, mouth closed: the inner-lip gap over the eye-to-chin distance (OFIQ's measure).
 # Corpus: 37 closed mouths and smiles showing the teeth 0.001–0.095; a laugh with the
 # mouth open (franck_04117) 0.148. OFIQ's MouthOpen sigmoid is centred at 0.2.
@@ -198,6 +201,7 @@ class FixConfig:
     eye_open_sure: float = EYE_OPEN_SURE
     eye_blink_closed: float = EYE_BLINK_CLOSED
     eye_visible_min: float = EYE_VISIBLE_MIN
+    glare_min_share: float = GLARE_MIN_SHARE
     mouth_gap_max: float = MOUTH_GAP_MAX
     # A second face counts from half the width of the first, as in the checks.
     face_second_min: float = 0.5

@@ -90,6 +90,10 @@ MESSAGES = {
 WARNINGS = {
     "eyes_closed": "Mata tampak terpejam atau menyipit. Periksa hasilnya; pasfoto harus dengan kedua mata terbuka menatap kamera.",
     "mouth_open": "Mulut tampak terbuka. Periksa hasilnya; pasfoto memakai ekspresi biasa dengan mulut tertutup.",
+    "glasses_glare": (
+        "Kacamata tampak memantulkan cahaya di depan mata. Periksa hasilnya; jika mata tertutup pantulan, "
+        "foto ulang dengan cahaya dari samping atau kepala sedikit menunduk."
+    ),
 }
 LIGHT_HEADWEAR = "Periksa bagian atas kepala: jilbab/peci putih bisa terpotong pada dinding terang."
 
@@ -223,7 +227,7 @@ def _fix(data, upright, small, masking, config):
     # The output check measures the eyes and mouth again; what it flags is shown with its
     # own message, what only the fixer saw is added here.
     codes = list(report.warnings)
-    for code in _face_warnings(face, config):
+    for code in _face_warnings(face, small, config):
         if code not in codes:
             codes.append(code)
             warnings.append(WARNINGS[code])
@@ -309,9 +313,11 @@ def _enough_resolution(face, upright, small, config):
     return values
 
 
-def _face_warnings(face, config):
+def _face_warnings(face, small, config):
     """The codes of what the participant should look at before using the fix."""
     codes = []
+    if landmarks.eye_glare(small, face) >= config.glare_min_share:
+        codes.append("glasses_glare")
     if checks.eyes_closed(face, config):
         codes.append("eyes_closed")
     if checks.mouth_open(face, config):
