@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 # Rule 4, eyes open, from the eye aspect ratio (landmarks.Face.eye_openness) of each eye,
 # measured on the real-photo corpus (tests/corpus.py) at the fixer's 384 px analysis side:
 # 39 open-eyed faces (broad smiles, older eyelids, clear glasses, video frames) 0.227–0.408
-# per eye; 3 closed eyes 0.039–0.046; one half-closed blink (franck_02888) 0.106–0.172.
+# per eye; 3 closed eyes 0.039–0.046; one half-closed blink (franck_02888) 0.106–0.174.
 # An eye under EYE_OPEN_MIN is closed or narrowed; the eyeBlink blendshape (open
 # 0.00–0.28, closed 0.58–0.73 in the same photos) only confirms an eye in the doubtful
 # band below EYE_OPEN_SURE, above EYE_BLINK_CLOSED.
