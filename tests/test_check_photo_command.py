@@ -120,4 +120,4 @@ def test_the_command_exits_1_when_a_file_fails_and_json_stays_clean(photos):
 
 def test_checks_that_could_not_run_are_listed_as_not_checked(photos):
     output = run(photos["no_face"])
-    assert "– tidak diperiksa: face_off_center, head_too_small, head_too_large, eyes_closed" in output
+    assert "– tidak diperiksa: face_off_center, head_too_small, head_too_large, eyes_closed, eyes_hidden" in output

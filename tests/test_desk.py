@@ -153,7 +153,7 @@ def test_the_history_lists_the_last_entries(queue3):
 
 
 def test_every_warning_code_has_words():
-    for code in ["eyes_missing", "eyes_closed", "mouth_open", "head_tilted", "shirt_not_white", "face_missing"]:
+    for code in ["eyes_missing", "eyes_closed", "eyes_hidden", "mouth_open", "head_tilted", "shirt_not_white", "face_missing"]:
         assert code in desk.WARNING_WORDS
 
 

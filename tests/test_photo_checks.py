@@ -24,8 +24,8 @@ from tests.photo_factory import (
 
 CODES = [
     "format", "size", "ratio", "background", "resolution", "face_missing", "face_multiple",
-    "face_off_center", "head_too_small", "head_too_large", "eyes_closed", "mouth_open", "head_tilted",
-    "shirt_not_white",
+    "face_off_center", "head_too_small", "head_too_large", "eyes_closed", "eyes_hidden", "mouth_open",
+    "head_tilted", "shirt_not_white",
 ]
 ERRORS = {"format", "size", "ratio", "background"}
 MIB = 1_048_576
@@ -392,7 +392,7 @@ def test_a_plain_red_card_gives_face_missing():
 
 def test_without_a_face_the_face_checks_are_not_checked():
     report = check_photo(make_id_photo(face=False))
-    for code in ["face_off_center", "head_too_small", "head_too_large", "eyes_closed", "mouth_open", "head_tilted"]:
+    for code in ["face_off_center", "head_too_small", "head_too_large", "eyes_closed", "eyes_hidden", "mouth_open", "head_tilted"]:
         assert check(report, code).ok is None and check(report, code).value is None
         assert code not in report.warnings
 
@@ -472,7 +472,7 @@ def test_an_unexpected_failure_in_the_face_step_is_logged_not_raised(good_photo,
     assert report.ok and report.warnings == []
     assert set(report.not_checked) == {
         "face_missing", "face_multiple", "face_off_center", "head_too_small", "head_too_large",
-        "eyes_closed", "mouth_open", "head_tilted",
+        "eyes_closed", "eyes_hidden", "mouth_open", "head_tilted",
     }
     assert "Photo face checks failed" in caplog.text
 

@@ -3,6 +3,7 @@ and the task queue (immediate backend here, the database backend for the stalled
 
 from datetime import timedelta
 from functools import lru_cache
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -593,3 +594,21 @@ def test_the_admin_shows_no_badge_for_an_uploaded_photo(alice_client, alice, sup
     upload(alice_client, make_id_photo())
     page = body(client_for(superuser).get(reverse("admin:profiles_participant_change", args=[alice.pk])))
     assert "Diperbaiki otomatis" not in page
+
+
+def test_the_request_that_keeps_a_refused_upload_decodes_nothing(alice, monkeypatch):
+    # The preview is the worker's job (a small file can hold a 49 MP image).
+    enqueued = []
+    monkeypatch.setattr(photo_fixes, "preview_task", SimpleNamespace(enqueue=enqueued.append))
+    monkeypatch.setattr(photo_fixes.inputs, "open_upright", lambda *args: pytest.fail("decoded in the request"))
+    kept = photo_fixes.keep_refused_upload(alice, white_wall_photo(), by=alice.user)
+    assert enqueued == [kept.pk] and not kept.preview
+
+
+def test_the_worker_makes_the_preview_of_a_kept_upload(alice, monkeypatch):
+    monkeypatch.setattr(photo_fixes, "preview_task", SimpleNamespace(enqueue=lambda fix_id: None))
+    kept = photo_fixes.keep_refused_upload(alice, white_wall_photo(), by=alice.user)
+    photo_fixes.make_preview(kept.pk)
+    kept.refresh_from_db()
+    with kept.preview.open("rb") as preview:
+        assert preview.read(2) == b"\xff\xd8"

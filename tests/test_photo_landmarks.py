@@ -103,31 +103,51 @@ def test_the_face_box_matches_the_box_the_regions_were_calibrated_on():
 CONFIG = PhotoConfig()
 
 
-def fake_face(blink_left=0.05, blink_right=0.05, mouth_gap=0.02, roll=0.0):
-    return SimpleNamespace(blink_left=blink_left, blink_right=blink_right, mouth_gap=mouth_gap, roll=roll)
+def fake_face(openness=(0.3, 0.3), blink=(0.05, 0.05), mouth_gap=0.02, roll=0.0):
+    return SimpleNamespace(
+        eye_openness=openness, blink_right=blink[0], blink_left=blink[1], mouth_gap=mouth_gap, roll=roll,
+    )
 
 
-def test_eyes_at_the_blink_limit_count_as_open():
-    assert checks_module.check_eyes(fake_face(0.15, 0.15), CONFIG).ok is True
+def test_eyes_at_the_openness_limit_count_as_open():
+    assert checks_module.check_eyes(fake_face((0.19, 0.19)), CONFIG).ok is True
 
 
-def test_one_eye_just_over_the_blink_limit_gives_eyes_closed():
-    result = checks_module.check_eyes(fake_face(0.05, 0.151), CONFIG)
+def test_one_eye_just_under_the_openness_limit_gives_eyes_closed():
+    result = checks_module.check_eyes(fake_face((0.3, 0.189)), CONFIG)
     assert result.ok is False and result.message.startswith("Satu mata")
 
 
 def test_both_eyes_closed_gives_eyes_closed_for_both():
-    result = checks_module.check_eyes(fake_face(0.8, 0.9), CONFIG)
+    result = checks_module.check_eyes(fake_face((0.04, 0.05), (0.7, 0.6)), CONFIG)
     assert result.ok is False and result.message.startswith("Kedua mata tampak terpejam")
-    assert result.value == {"left": 0.8, "right": 0.9}
+    assert result.value == {"right": 0.04, "left": 0.05, "blink_right": 0.7, "blink_left": 0.6}
+
+
+def test_a_high_blink_score_alone_does_not_close_an_open_eye():
+    # Broad smiles and older eyelids score up to 0.28 with their eyes open (corpus).
+    assert checks_module.check_eyes(fake_face((0.3, 0.3), (0.6, 0.6)), CONFIG).ok is True
+
+
+def test_the_blink_score_confirms_an_eye_in_the_doubtful_band():
+    assert checks_module.check_eyes(fake_face((0.21, 0.3), (0.6, 0.05)), CONFIG).ok is False
+    assert checks_module.check_eyes(fake_face((0.21, 0.3), (0.2, 0.05)), CONFIG).ok is True
+
+
+def test_dark_glasses_give_eyes_hidden():
+    assert checks_module.check_eyes_visible((0.12, 0.11), CONFIG).ok is False
+
+
+def test_one_dark_eye_alone_is_not_eyes_hidden():
+    assert checks_module.check_eyes_visible((0.12, 0.6), CONFIG).ok is True
 
 
 def test_a_mouth_gap_at_the_limit_counts_as_closed():
-    assert checks_module.check_mouth(fake_face(mouth_gap=0.2), CONFIG).ok is True
+    assert checks_module.check_mouth(fake_face(mouth_gap=0.12), CONFIG).ok is True
 
 
 def test_a_mouth_gap_over_the_limit_gives_mouth_open():
-    result = checks_module.check_mouth(fake_face(mouth_gap=0.21), CONFIG)
+    result = checks_module.check_mouth(fake_face(mouth_gap=0.121), CONFIG)
     assert result.ok is False and "mulut tertutup" in result.message
 
 
@@ -143,8 +163,8 @@ def test_a_roll_over_8_degrees_either_way_gives_head_tilted(roll):
 
 
 def test_the_thresholds_come_from_the_config():
-    config = PhotoConfig(eye_blink_max=0.5, mouth_gap_max=0.5, roll_max=20)
-    face = fake_face(0.4, 0.4, 0.4, 15)
+    config = PhotoConfig(eye_open_min=0.1, eye_open_sure=0.1, mouth_gap_max=0.5, roll_max=20)
+    face = fake_face((0.15, 0.15), (0.6, 0.6), 0.4, 15)
     assert checks_module.check_eyes(face, config).ok and checks_module.check_mouth(face, config).ok
     assert checks_module.check_roll(face, config).ok
 

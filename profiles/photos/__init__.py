@@ -32,7 +32,8 @@ Blocking (severity "error"):
                   value {"red_share", "dominant" (colour name), "dominant_share"}
 Warnings (severity "warning": shown to the participant and flagged for the admin):
   resolution      at least 472×709 px (300 dpi at 4×6 cm)       value {"width", "height"}
-  face_missing    a face is found (face landmarks)                value faces found
+  face_missing    a face is found (face landmarks; small faces searched in tiles)
+                  value faces found
   face_multiple   at most one face (a second one counts from half the size of the first)
                   value faces found
   face_off_center face centre within 40–60 % of the width and 25–55 % of the height
@@ -41,9 +42,12 @@ Warnings (severity "warning": shown to the participant and flagged for the admin
                   value share
   head_too_large  face box at most 65 % of the photo width (the chest in view)
                   value share
-  eyes_closed     both eyes open: MediaPipe eyeBlinkLeft/Right at most 0.15
-                  value {"left", "right"} blink scores
-  mouth_open      inner-lip gap at most 0.2 of the eye-to-chin distance (OFIQ)
+  eyes_closed     both eyes open: eye aspect ratio of the landmarks at least 0.19 (the
+                  eyeBlink blendshape confirms an eye between 0.19 and 0.22)
+                  value {"right", "left", "blink_right", "blink_left"}
+  eyes_hidden     the white of an eye visible: not both eye openings dark as glass
+                  value {"right", "left"} brightest tenth of the eye over the cheek
+  mouth_open      inner-lip gap at most 0.12 of the eye-to-chin distance (OFIQ's measure)
                   value the gap's share
   head_tilted     eye line within ±8° of horizontal (ISO/IEC 19794-5 roll)
                   value degrees, positive clockwise on screen

@@ -23,13 +23,14 @@ SEVERITY = {
     "head_too_small": WARNING,
     "head_too_large": WARNING,
     "eyes_closed": WARNING,
+    "eyes_hidden": WARNING,
     "mouth_open": WARNING,
     "head_tilted": WARNING,
     "shirt_not_white": WARNING,
 }
 FACE_CODES = (
     "face_missing", "face_multiple", "face_off_center", "head_too_small", "head_too_large",
-    "eyes_closed", "mouth_open", "head_tilted",
+    "eyes_closed", "eyes_hidden", "mouth_open", "head_tilted",
 )
 
 MIB = 1024 * 1024
@@ -74,6 +75,7 @@ def check_photo(data, config=None):
             checks += [
                 *check_face_framing(boxes[0], rgb.shape, config),
                 check_eyes(main, config),
+                check_eyes_visible(landmarks.eye_visibility(large, main), config),
                 check_mouth(main, config),
                 check_roll(main, config),
             ]
@@ -303,11 +305,15 @@ def check_face_framing(main, shape, config):
 
 
 def check_eyes(face, config):
-    value = {"left": round(face.blink_left, 3), "right": round(face.blink_right, 3)}
-    closed = eyes_closed(face, config.eye_blink_max)
+    right, left = face.eye_openness
+    value = {
+        "right": round(right, 3), "left": round(left, 3),
+        "blink_right": round(face.blink_right, 3), "blink_left": round(face.blink_left, 3),
+    }
+    closed = eyes_closed(face, config)
     if not closed:
         return Check("eyes_closed", True, WARNING, value, "Kedua mata terbuka.")
-    # One eye or both; which one is not named, since the model's left and right are easy
+    # One eye or both; which one is not named, since the person's left and right are easy
     # to misread as the viewer's.
     which = "Kedua mata" if len(closed) == 2 else "Satu mata"
     return Check(
@@ -317,14 +323,35 @@ def check_eyes(face, config):
     )
 
 
-def eyes_closed(face, limit):
-    """The eyes ("left", "right", as MediaPipe names them) whose blink score exceeds limit."""
-    return tuple(side for side, score in (("left", face.blink_left), ("right", face.blink_right)) if score > limit)
+def eyes_closed(face, config):
+    """The eyes ("right", "left": the person's) that are closed or narrowed: an eye aspect
+    ratio under eye_open_min, or under eye_open_sure with the blink blendshape agreeing."""
+    closed = []
+    blinks = (face.blink_right, face.blink_left)
+    for side, openness, blink in zip(("right", "left"), face.eye_openness, blinks):
+        if openness < config.eye_open_min or (openness < config.eye_open_sure and blink > config.eye_blink_closed):
+            closed.append(side)
+    return tuple(closed)
+
+
+def check_eyes_visible(visibility, config):
+    value = {"right": round(visibility[0], 3), "left": round(visibility[1], 3)}
+    if not eyes_hidden(visibility, config):
+        return Check("eyes_hidden", True, WARNING, value, "Mata terlihat jelas.")
+    return Check(
+        "eyes_hidden", False, WARNING, value,
+        "Mata tertutup kacamata gelap atau tidak terlihat. Foto ulang tanpa kacamata hitam, kedua mata terlihat jelas.",
+    )
+
+
+def eyes_hidden(visibility, config):
+    """Both eyes dark as glass: no white of the eye anywhere (landmarks.eye_visibility)."""
+    return all(share < config.eye_visible_min for share in visibility)
 
 
 def check_mouth(face, config):
     gap = face.mouth_gap
-    if not mouth_open(face, config.mouth_gap_max):
+    if not mouth_open(face, config):
         return Check("mouth_open", True, WARNING, round(gap, 3), "Mulut tertutup.")
     return Check(
         "mouth_open", False, WARNING, round(gap, 3),
@@ -332,8 +359,8 @@ def check_mouth(face, config):
     )
 
 
-def mouth_open(face, limit):
-    return face.mouth_gap > limit
+def mouth_open(face, config):
+    return face.mouth_gap > config.mouth_gap_max
 
 
 def check_roll(face, config):

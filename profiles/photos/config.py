@@ -9,8 +9,27 @@ from dataclasses import dataclass, fields, replace
 from django.core.exceptions import ImproperlyConfigured
 
 # Shared by the checks (PhotoConfig) and the fixer (FixConfig): one rule, one number.
-EYE_BLINK_MAX = 0.15
-MOUTH_GAP_MAX = 0.2
+# Rule 4, eyes open, from the eye aspect ratio (landmarks.Face.eye_openness) of each eye,
+# measured on the real-photo corpus (tests/corpus.py) at the fixer's 384 px analysis side:
+# 39 open-eyed faces (broad smiles, older eyelids, clear glasses, video frames) 0.227–0.408
+# per eye; 3 closed eyes 0.039–0.046; one half-closed blink (franck_02888) 0.106–0.174.
+# An eye under EYE_OPEN_MIN is closed or narrowed; the eyeBlink blendshape (open
+# 0.00–0.28, closed 0.58–0.73 in the same photos) only confirms an eye in the doubtful
+# band below EYE_OPEN_SURE, above EYE_BLINK_CLOSED.
+EYE_OPEN_MIN = 0.19
+EYE_OPEN_SURE = 0.22
+EYE_BLINK_CLOSED = 0.5
+# Rule 4, eyes visible: the brightest tenth of the eye opening over the cheek
+# (landmarks.eye_visibility). Corpus: 39 open eyes 0.42–1.53 (tinted clear glasses 0.42),
+# closed lids 0.39–0.55, dark sunglasses 0.11–0.12.
+EYE_VISIBLE_MIN = 0.25
+# Glare on glasses: clipped white around an eye (landmarks.eye_glare). None in the corpus
+# (0.000 for all 50 photos); a reflection on a lens covers a few percent of the box.
+GLARE_MIN_SHARE = 0.02
+# Rule 4, mouth closed: the inner-lip gap over the eye-to-chin distance (OFIQ's measure).
+# Corpus: 37 closed mouths and smiles showing the teeth 0.001–0.095; a laugh with the
+# mouth open (franck_04117) 0.148. OFIQ's MouthOpen sigmoid is centred at 0.2.
+MOUTH_GAP_MAX = 0.12
 ROLL_MAX = 8.0
 
 
@@ -83,13 +102,11 @@ class PhotoConfig:
     # when at least `face_second_min` of the widest.
     landmark_side: int = 300
     face_second_min: float = 0.5
-    # Rule 4, eyes open: MediaPipe's eyeBlinkLeft/Right blendshape scores. Measured on
-    # these machines (LIBRARIES.md) a score above ~0.12–0.15 separates closed eyes from
-    # open ones, glasses included; the open-eyed test portraits score 0.02–0.08.
-    eye_blink_max: float = EYE_BLINK_MAX
-    # Rule 4, mouth closed: the inner-lip gap over the eye-to-chin distance, the measure
-    # of OFIQ (BSI's ISO/IEC 29794-5 reference), whose MouthOpen sigmoid is centred at
-    # 0.2. A smile showing the teeth measures ~0.08 (the astronaut portrait).
+    # Rule 4, eyes open and visible, mouth closed: see EYE_OPEN_MIN and the others above.
+    eye_open_min: float = EYE_OPEN_MIN
+    eye_open_sure: float = EYE_OPEN_SURE
+    eye_blink_closed: float = EYE_BLINK_CLOSED
+    eye_visible_min: float = EYE_VISIBLE_MIN
     mouth_gap_max: float = MOUTH_GAP_MAX
     # Rule 4, looking straight ahead: ISO/IEC 19794-5 allows a head roll of ±8°, measured
     # on the eye line.
@@ -167,12 +184,24 @@ class FixConfig:
     face_share: float = 0.45
     headroom: float = 0.10
     max_face_share: float = 0.58
-    # Enlarging more than 1.5× shows as blur in print: the face was too small (far away).
-    max_upscale: float = 1.5
-    # Rule 4, as in the checks (ISO/IEC 19794-5 roll ±8°; eyeBlink; OFIQ mouth). A roll up
-    # to max_roll is levelled in the crop; more is refused as head_tilted.
-    max_roll: float = ROLL_MAX
-    eye_blink_max: float = EYE_BLINK_MAX
+    # Resolution: the guide's print is 4×6 cm at 300 dpi, 472×709 px (the check's
+    # minimum), where the face (face_share of the width) is 212 px. Enlarging it more than
+    # 1.5× shows as blur in print, so the face must be min_face_pixels wide (cheek to
+    # cheek) in the photo, and not blown up from a much smaller one (detail.py). The
+    # output is 827 px wide, so the crop itself may enlarge up to 1.5 × 827 / 472.
+    min_face_pixels: int = 142
+    max_upscale: float = 2.65
+    # Rule 4, a roll (eye line) up to max_roll is levelled in the crop's one warp: the
+    # output's eye line is then level whatever the roll; the shoulders turn with the head,
+    # which at 20° still reads as a person sitting slightly askew. More is refused as
+    # head_tilted. The corpus' video frames roll 0.7–14.9°.
+    max_roll: float = 20.0
+    # Eyes and mouth are the participant's to judge: the fix is made, with a warning.
+    eye_open_min: float = EYE_OPEN_MIN
+    eye_open_sure: float = EYE_OPEN_SURE
+    eye_blink_closed: float = EYE_BLINK_CLOSED
+    eye_visible_min: float = EYE_VISIBLE_MIN
+    glare_min_share: float = GLARE_MIN_SHARE
     mouth_gap_max: float = MOUTH_GAP_MAX
     # A second face counts from half the width of the first, as in the checks.
     face_second_min: float = 0.5

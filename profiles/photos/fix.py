@@ -6,11 +6,13 @@ the eye line levelled (one affine warp), replace the background by red through t
 selfie-segmentation mask refined with a guided filter, encode a metadata-free baseline
 JPEG at the highest quality under the byte limit, and run check_photo on it.
 
-Only geometry (crop, scale, a rotation up to 8°) and the background change: inside the
+Only geometry (crop, scale, a rotation up to 20°) and the background change: inside the
 person the output is the resampled input, no smoothing, no colour grading. Where the
-photo cannot be fixed without inventing the person (head cut off, too close, too small,
-tilted, eyes closed...), the result is a refusal with a stable code and an Indonesian
-message the participant can act on. Only the headroom above the hair may lie outside
+photo cannot be fixed without inventing the person (no face, several people, eyes hidden
+behind dark glasses, too little resolution, tilted beyond levelling, head cut off, too
+close), the result is a refusal with a stable code and an Indonesian message the
+participant can act on. Eyes closed and an open mouth are the participant's to judge: the
+fix is made and they are warned (FixResult.warnings) before "Gunakan foto ini". Only the headroom above the hair may lie outside
 the photo; it is filled with the background colour.
 
 A damaged or missing model file raises vendored.ModelFileError: that is a deployment
@@ -27,7 +29,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from profiles.photos import checks, framing, inputs, landmarks, matte, segment
+from profiles.photos import checks, detail, framing, inputs, landmarks, matte, segment
 from profiles.photos.config import get_config, get_fix_config
 from profiles.photos.report import PhotoReport
 
@@ -59,18 +61,39 @@ MESSAGES = {
     "too_many_pixels": "Gambar terlalu besar ({megapixels} MP; batas {cap} MP). Perkecil ukuran fotonya lalu coba lagi.",
     "no_face": "Wajah tidak ditemukan. Gunakan foto wajah menghadap lurus ke kamera, cukup terang, tanpa masker atau kacamata gelap.",
     "several_faces": "Terdeteksi {faces} wajah. Gunakan foto yang hanya berisi Anda sendiri.",
+    "eyes_hidden": (
+        "Mata tidak terlihat: tertutup kacamata gelap atau benda lain. Foto ulang tanpa kacamata hitam, "
+        "kedua mata terbuka dan terlihat jelas."
+    ),
+    "resolution_low": (
+        "Resolusi foto terlalu rendah: foto {width}×{height} piksel ini tampak diperbesar dari gambar yang "
+        "jauh lebih kecil, sehingga detail wajahnya kabur saat dicetak 4×6 cm. Kirim file asli dari kamera, "
+        "bukan tangkapan layar atau foto yang diperbesar."
+    ),
     "head_cut_off": "Bagian atas kepala terpotong oleh tepi foto. Foto ulang dengan ruang kosong di atas kepala.",
     "too_close": "Kamera terlalu dekat: dada tidak cukup terlihat untuk bingkai kepala sampai dada. Foto ulang dari jarak lebih jauh, bahu dan dada ikut terlihat.",
-    "face_too_small": "Wajah terlalu kecil di foto (perlu diperbesar {upscale}×, maksimal {max_upscale}×). Foto ulang lebih dekat, dari kepala sampai dada.",
+    "face_too_small": (
+        "Resolusi foto terlalu rendah untuk pasfoto: foto ini hanya {width}×{height} piksel, wajahnya {face} piksel "
+        "lebarnya, dan bingkai kepala sampai dada perlu diperbesar {upscale}× (paling banyak {max_upscale}×; "
+        "wajah minimal {needed} piksel) sehingga kabur saat dicetak 4×6 cm. Foto ulang lebih dekat, dari kepala "
+        "sampai dada, dengan kamera belakang, dan kirim file aslinya."
+    ),
     "head_tilted": "Kepala miring {roll}° (maksimal {max_roll}°). Foto ulang dengan kepala tegak dan kedua mata sejajar.",
-    "eyes_closed": "Mata tampak terpejam. Foto ulang dengan kedua mata terbuka menatap kamera.",
-    "mouth_open": "Mulut tampak terbuka. Foto ulang dengan ekspresi biasa dan mulut tertutup.",
     "mask_failed": (
         "Latar belakang tidak dapat dipisahkan dari badan dengan rapi. Foto ulang di depan dinding polos "
         "yang warnanya berbeda dari baju dan rambut Anda (misalnya kemeja putih di depan dinding berwarna "
         "muda, bukan putih), tanpa benda atau orang lain di belakang."
     ),
     "check_failed": "Hasil perbaikan belum memenuhi syarat ({problems}). Foto ulang di depan dinding polos, atau unggah foto yang sudah sesuai.",
+}
+# Shown with the fixed photo, before "Gunakan foto ini": the participant decides.
+WARNINGS = {
+    "eyes_closed": "Mata tampak terpejam atau menyipit. Periksa hasilnya; pasfoto harus dengan kedua mata terbuka menatap kamera.",
+    "mouth_open": "Mulut tampak terbuka. Periksa hasilnya; pasfoto memakai ekspresi biasa dengan mulut tertutup.",
+    "glasses_glare": (
+        "Kacamata tampak memantulkan cahaya di depan mata. Periksa hasilnya; jika mata tertutup pantulan, "
+        "foto ulang dengan cahaya dari samping atau kepala sedikit menunduk."
+    ),
 }
 LIGHT_HEADWEAR = "Periksa bagian atas kepala: jilbab/peci putih bisa terpotong pada dinding terang."
 
@@ -92,6 +115,8 @@ class FixResult:
     refused: Refusal | None = None
     report: PhotoReport | None = None  # check_photo of the output
     warnings: list[str] = field(default_factory=list)  # Indonesian
+    # The codes of what the participant is warned about (the fixer's and the output check's).
+    warning_codes: list[str] = field(default_factory=list)
     original_preview: bytes | None = None  # the input upright, JPEG ~800 px tall, no metadata
     pipeline_version: str = PIPELINE_VERSION
     # The 2×3 affine map from the upright input (full size) to the output, row-major.
@@ -105,6 +130,7 @@ class FixResult:
             "refused": self.refused.to_dict() if self.refused else None,
             "report": self.report.to_dict() if self.report else None,
             "warnings": list(self.warnings),
+            "warning_codes": list(self.warning_codes),
             "pipeline_version": self.pipeline_version,
         }
 
@@ -156,16 +182,16 @@ def _input_values(problem):
 def _fix(data, upright, small, masking, config):
     rgb = upright.rgb
     try:
-        face = _one_face(landmarks.detect(small), config)
+        face = _one_face(landmarks.detect(small), small, config)
     finally:
         mask = masking.result()
+    resolution = _enough_resolution(face, upright, small, config)
     try:
         crop = framing.plan(face, mask, upright.width, config)
     except framing.FramingProblem as problem:
-        values = {}
         if problem.code == "face_too_small":
-            values = {"upscale": checks.number(problem.detail["upscale"], 2), "max_upscale": checks.number(config.max_upscale, 1)}
-        raise Refused(problem.code, **values) from None
+            resolution["upscale"] = checks.number(problem.detail["upscale"], 1)
+        raise Refused(problem.code, **resolution) from None
 
     to_small = small.shape[1] / rgb.shape[1]
     # Up to 10 % of enlargement from the reduced decode is not visible; more is.
@@ -186,7 +212,7 @@ def _fix(data, upright, small, masking, config):
         alpha *= valid
     out_points = face.points @ crop.matrix[:, :2].T + crop.matrix[:, 2]
     _check_matte(alpha, out_points, config)
-    warnings = []
+    warnings, codes = [], []
     if _light_headwear_risk(half, person, alpha, crop, config):
         warnings.append(LIGHT_HEADWEAR)
     fixed = matte.put_behind(out, alpha, colour)
@@ -198,12 +224,19 @@ def _fix(data, upright, small, masking, config):
     report = checks.check_photo(data, get_config())
     if not report.ok:
         raise Refused("check_failed", problems=", ".join(report.errors))
+    # The output check measures the eyes and mouth again; what it flags is shown with its
+    # own message, what only the fixer saw is added here.
+    codes = list(report.warnings)
+    for code in _face_warnings(face, small, config):
+        if code not in codes:
+            codes.append(code)
+            warnings.append(WARNINGS[code])
 
     full = np.diag([to_small * rgb.shape[1] / upright.width] * 2 + [1.0])
     transform = (crop.matrix @ full).tolist()
     return FixResult(
         True, data=data, changes=_changes(upright, crop, len(data), config), report=report,
-        warnings=warnings, transform=transform,
+        warnings=warnings, warning_codes=codes, transform=transform,
     )
 
 
@@ -244,20 +277,52 @@ def _shrink(rgb, factor):
     return cv2.resize(rgb[:height, :width], (width // factor, height // factor), interpolation=cv2.INTER_AREA)
 
 
-def _one_face(faces, config):
+def _one_face(faces, small, config):
+    """The participant's face; refuses what no fix can change: no face, several people of
+    a size, eyes hidden behind dark glasses, a roll beyond levelling."""
     if not faces:
         raise Refused("no_face")
     counted = [face for face in faces if face.width >= config.face_second_min * faces[0].width]
     if len(counted) > 1:
         raise Refused("several_faces", faces=len(counted))
     face = counted[0]
+    if checks.eyes_hidden(landmarks.eye_visibility(small, face), config):
+        raise Refused("eyes_hidden")
     if abs(face.roll) > config.max_roll:
         raise Refused("head_tilted", roll=checks.number(abs(face.roll)), max_roll=checks.number(config.max_roll))
-    if checks.eyes_closed(face, config.eye_blink_max):
-        raise Refused("eyes_closed")
-    if checks.mouth_open(face, config.mouth_gap_max):
-        raise Refused("mouth_open")
     return face
+
+
+def _enough_resolution(face, upright, small, config):
+    """The face must be at least config.min_face_pixels wide in the photo (face_too_small)
+    and not blown up from a much smaller picture (resolution_low, see detail.py).
+    Returns the figures the messages name."""
+    rgb = upright.rgb
+    to_rgb = rgb.shape[1] / small.shape[1]
+    pixels = face.width * to_rgb * upright.width / rgb.shape[1]
+    values = {
+        "width": upright.width, "height": upright.height,
+        "face": checks.number(pixels), "needed": checks.number(config.min_face_pixels),
+        "upscale": checks.number(config.face_share * config.output_width / pixels, 1),
+        "max_upscale": checks.number(config.max_upscale, 1),
+    }
+    if pixels < config.min_face_pixels:
+        raise Refused("face_too_small", **values)
+    if detail.enlarged(rgb, face.box.scaled(to_rgb)):
+        raise Refused("resolution_low", **values)
+    return values
+
+
+def _face_warnings(face, small, config):
+    """The codes of what the participant should look at before using the fix."""
+    codes = []
+    if landmarks.eye_glare(small, face) >= config.glare_min_share:
+        codes.append("glasses_glare")
+    if checks.eyes_closed(face, config):
+        codes.append("eyes_closed")
+    if checks.mouth_open(face, config):
+        codes.append("mouth_open")
+    return codes
 
 
 def _colour(text):

@@ -30,6 +30,8 @@ WARNING_WORDS = {
     "head_too_large": "Wajah terlalu besar (dada tidak terlihat)",
     "eyes_missing": "Mata tidak terlihat jelas",
     "eyes_closed": "Mata terpejam",
+    "eyes_hidden": "Mata tertutup kacamata gelap",
+    "glasses_glare": "Pantulan cahaya pada kacamata",
     "mouth_open": "Mulut terbuka",
     "head_tilted": "Kepala miring",
     "shirt_not_white": "Kemeja tidak putih atau memakai jas",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from PIL import Image, ImageOps
 
 from profiles.services import jobs, participants
@@ -75,7 +76,12 @@ def keep_refused_upload(participant, data, *, by, now=None):
         _discard_files(old)
         old.state = State.DISCARDED
         old.save(update_fields=["state", "source", "preview", "result"])
-    return _new_fix(participant, data, state=State.AWAITING, now=now)
+    fix = _new_fix(participant, data, state=State.AWAITING, now=now)
+    # Decoding the upload for its preview is the worker's job, never the request's: a
+    # small file can hold a very large image.
+    preview_task.enqueue(fix.pk)
+    fix.refresh_from_db()  # with the immediate backend (tests) the preview is there now
+    return fix
 
 
 def start_fix(participant, data, *, by, now=None):
@@ -245,11 +251,26 @@ def _new_fix(participant, data, *, state, now):
         )
     fix = PhotoFix(participant=participant, state=state, created_at=now)
     fix.source.save("asli", ContentFile(data), save=False)
-    thumbnail = preview_of(data)
-    if thumbnail is not None:
-        fix.preview.save("preview.jpg", ContentFile(thumbnail), save=False)
     fix.save()
     return fix
+
+
+def make_preview(fix_id):
+    """The worker's part of keep_refused_upload: the preview of the kept upload, unless the
+    fix has one already (the fixer made it) or is gone."""
+    fix = PhotoFix.objects.filter(pk=fix_id).first()
+    if fix is None or fix.preview or not fix.source:
+        return
+    try:
+        with fix.source.open("rb") as source:
+            thumbnail = preview_of(source.read())
+    except FileNotFoundError:
+        return  # discarded meanwhile
+    if thumbnail is None:
+        return
+    fix.preview.save("preview.jpg", ContentFile(thumbnail), save=False)
+    if not PhotoFix.objects.filter(pk=fix.pk, preview="").update(preview=fix.preview.name):
+        fix.preview.storage.delete(fix.preview.name)
 
 
 def preview_of(data):
@@ -267,6 +288,11 @@ def preview_of(data):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
+
+
+@task()
+def preview_task(fix_id):
+    make_preview(fix_id)
 
 
 def _retry_abandoned(fix_id):
