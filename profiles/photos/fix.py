@@ -190,6 +190,7 @@ def _fix(data, upright, small, masking, config):
     warnings = []
     if _light_headwear_risk(half, person, alpha, crop, config):
         warnings.append(LIGHT_HEADWEAR)
+    alpha, out = matte.clean(out, alpha, _carve_rows(out_points))
     fixed = matte.put_behind(out, alpha, colour)
 
     encoded = _encode_under(fixed, config)
@@ -260,6 +261,13 @@ def _only_participant(person, face, others, matrix, scale):
     return people.keep_participant(
         person, people.moved(face, to_mask), [people.moved(other, to_mask) for other in others], get_config(),
     )
+
+
+def _carve_rows(points):
+    """The rows (output pixels) where the matte may be carved to the wall colour: the
+    head, down to half a face height under the chin (the gap between jaw and collar)."""
+    chin = float(points[landmarks.CHIN][1])
+    return round(chin + 0.5 * (chin - float(points[landmarks.FOREHEAD][1])))
 
 
 def _one_face(faces, config):

@@ -96,3 +96,89 @@ def put_behind(rgb, alpha, colour):
     blended = pixels * weight + np.array(colour, np.float32) * (1 - weight)
     out.reshape(-1, 3)[edge] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
     return out
+
+
+# The edge cleanup (clean), in pixels at half output size: the wall colour is the mean of
+# the sure background within WALL_RADIUS (WALL_RADIUS_WIDE where the wall is hidden, e.g.
+# between the chin and a collar), the person's colour the mean of the sure person within
+# PERSON_RADIUS (PERSON_RADIUS_WIDE), and the band looked at reaches BAND pixels to both
+# sides of the matte's half-way line (the white band under a jaw is up to ~25 px wide at
+# full size on the corpus).
+WALL_RADIUS, WALL_RADIUS_WIDE = 24, 96
+PERSON_RADIUS, PERSON_RADIUS_WIDE = 6, 24
+BAND = 16
+# Colours in 0–255 RGB: a sure-person pixel this close to the local wall colour does not
+# count as the person's colour (it is the wall showing through a concave gap the model
+# filled); person and wall colours closer than SEPARATION[0] cannot be told apart, from
+# SEPARATION[1] on the colour is trusted fully.
+WALL_LIKE = 24.0
+SEPARATION = (12.0, 40.0)
+# Where the colour says a pixel is wall (its position between wall and person colour
+# under CARVE_FROM), the matte is lowered to 0; from CARVE_TO on it is left as it is.
+CARVE_FROM, CARVE_TO = 0.15, 0.6
+SURE_WALL, SURE_PERSON = 0.02, 0.98
+
+
+def _local_mean(image, weight, radius, wide_radius):
+    """The weighted mean of `image` around each pixel within `radius`, or `wide_radius`
+    where `weight` has (almost) nothing near."""
+    weighted = image * weight[..., None]
+    total = box(weight, radius)
+    near = box(weighted, radius) / np.maximum(total, 1e-6)[..., None]
+    far = box(weighted, wide_radius) / np.maximum(box(weight, wide_radius), 1e-6)[..., None]
+    return np.where((total > 0.02)[..., None], near, far)
+
+
+def clean(rgb, alpha, carve_rows=None):
+    """(alpha, rgb) with the wall taken out of the person's edge:
+
+    - concave gaps: in the rows above `carve_rows` (the head, down to under the jaw), a
+      pixel near the matte's edge that the matte counts as person but whose colour is the
+      local wall's (far from the local person colour) is made background: the model
+      smooths over the gap under the jaw, between hair strands and at the crown. The
+      lowering fades out BAND pixels inside the edge and is smoothed, so that it leaves
+      no step;
+    - colour decontamination: an edge pixel (0 < alpha < 1) mixes the person's and the
+      wall's colour; its person colour is estimated (Forte and Pitié's "blur fusion",
+      2021: the local person colour, corrected by what the pixel shows beyond the mix),
+      so that the new background, not the old wall, shows through hair and edges.
+
+    Pixels with alpha 1 that are not carved are returned unchanged (the person is not
+    retouched). rgb uint8 and alpha float32 at the same size; new arrays are returned."""
+    height, width = alpha.shape
+    half = (max(1, round(width / 2)), max(1, round(height / 2)))
+    small = cv2.resize(rgb, half, interpolation=cv2.INTER_AREA).astype(np.float32)
+    small_alpha = cv2.resize(alpha, half, interpolation=cv2.INTER_AREA)
+    wall = _local_mean(small, (small_alpha < SURE_WALL).astype(np.float32), WALL_RADIUS, WALL_RADIUS_WIDE)
+    distance = np.sqrt(((small - wall) ** 2).sum(axis=2))
+    sure = ((small_alpha > SURE_PERSON) & (distance > WALL_LIKE)).astype(np.float32)
+    person = _local_mean(small, sure, PERSON_RADIUS, PERSON_RADIUS_WIDE)
+
+    difference = person - wall
+    separation = np.sqrt((difference**2).sum(axis=2))
+    position = np.clip(((small - wall) * difference).sum(axis=2) / np.maximum(separation**2, 1e-6), 0, 1)
+    trust = np.clip((separation - SEPARATION[0]) / (SEPARATION[1] - SEPARATION[0]), 0, 1)
+    # Fading in from BAND pixels inside the half-way line to full strength at BAND / 2.
+    inside = cv2.distanceTransform((small_alpha > 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+    trust *= np.clip((BAND - inside) / (BAND / 2), 0, 1)
+    if carve_rows is not None:
+        trust[int(np.ceil(carve_rows * half[1] / height)) :] = 0
+    carved = np.clip((position - CARVE_FROM) / (CARVE_TO - CARVE_FROM), 0, 1)
+    lowered = trust * np.maximum(small_alpha - carved, 0)
+    lowered = cv2.GaussianBlur(lowered, (5, 5), 0)
+
+    out_alpha = alpha - cv2.resize(lowered, (width, height), interpolation=cv2.INTER_LINEAR)
+    np.clip(out_alpha, 0, 1, out=out_alpha)
+    edge = np.flatnonzero((out_alpha > 0) & (out_alpha < 1))
+    out = rgb.copy()
+    if len(edge) == 0:
+        return out_alpha, out
+    # Only the edge's pixels at full size: the estimates are gathered, not upsampled.
+    ys = np.minimum((edge // width + 0.5) * half[1] / height, half[1] - 1).astype(int)
+    xs = np.minimum((edge % width + 0.5) * half[0] / width, half[0] - 1).astype(int)
+    wall_here, person_here = wall[ys, xs], person[ys, xs]
+    pixels = rgb.reshape(-1, 3)[edge].astype(np.float32)
+    a = out_alpha.reshape(-1)[edge][:, None]
+    estimate = person_here + a * (pixels - a * person_here - (1 - a) * wall_here)
+    out.reshape(-1, 3)[edge] = np.clip(np.rint(estimate), 0, 255).astype(np.uint8)
+    return out_alpha, out
