@@ -116,6 +116,7 @@ SEPARATION = (12.0, 40.0)
 # Where the colour says a pixel is wall (its position between wall and person colour
 # under CARVE_FROM), the matte is lowered to 0; from CARVE_TO on it is left as it is.
 CARVE_FROM, CARVE_TO = 0.15, 0.6
+OFF_LINE = 0.25
 SURE_WALL, SURE_PERSON = 0.02, 0.98
 
 
@@ -163,6 +164,10 @@ def clean(rgb, alpha, carve_rows=None):
     trust *= np.clip((BAND - inside) / (BAND / 2), 0, 1)
     if carve_rows is not None:
         trust[int(np.ceil(carve_rows * half[1] / height)) :] = 0
+    # Only what lies near the line from the wall colour to the person colour is judged by
+    # its position on it: a white collar beside a jaw on a beige wall is neither.
+    off_line = np.sqrt((((small - wall) - position[..., None] * difference) ** 2).sum(axis=2))
+    trust *= off_line < WALL_LIKE + OFF_LINE * separation
     carved = np.clip((position - CARVE_FROM) / (CARVE_TO - CARVE_FROM), 0, 1)
     lowered = trust * np.maximum(small_alpha - carved, 0)
     lowered = cv2.GaussianBlur(lowered, (5, 5), 0)
