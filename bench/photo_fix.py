@@ -129,38 +129,6 @@ def real_photos(packages):
     return photos, missing
 
 
-def edge_residue(source, output, band=30, radius=40, tolerance=15.0):
-    """Output pixels within `band` px of the person's edge that still show the wall: their
-    input pixel (`source`, the input warped into the output) lies within `tolerance` (CIE
-    Lab) of the local wall colour (the mean of the input where the output is red, within
-    `radius`), and the output pixel is not red but on the way from red to that wall colour
-    (more wall than red). Returns (pixels, band pixels)."""
-    import cv2
-    import numpy as np
-
-    def lab(rgb):
-        return cv2.cvtColor(np.ascontiguousarray(rgb).astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
-
-    out, src = lab(output), lab(source)
-    red = lab(np.array([[[215, 69, 50]]], np.uint8))[0, 0]
-    is_red = np.linalg.norm(out - red, axis=2) < 10
-    person = (~is_red).astype(np.uint8)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)
-    near_edge = (cv2.dilate(person, kernel) > 0) & (cv2.erode(person, kernel) == 0)
-    wall = cv2.erode(is_red.astype(np.uint8), np.ones((11, 11), np.uint8)).astype(np.float32)
-    size = (2 * radius + 1,) * 2
-    weight = cv2.boxFilter(wall, -1, size)
-    local = cv2.boxFilter(src * wall[..., None], -1, size) / np.maximum(weight, 1e-6)[..., None]
-    known = near_edge & (weight > 0.05)
-    towards = local - red
-    position = ((out - red) * towards).sum(axis=2) / np.maximum((towards**2).sum(axis=2), 1e-6)
-    position = np.clip(position, 0, 1)
-    off = np.linalg.norm(out - (red + position[..., None] * towards), axis=2)
-    source_wall = np.linalg.norm(src - local, axis=2) < tolerance
-    left = known & ~is_red & source_wall & (position > 0.5) & (off < 12)
-    return int(left.sum()), int(known.sum())
-
-
 class _Before:
     """The fixer as it was before the bystander rule and the edge cleanup (issue 15), for
     the comparison: several faces refused, the mask and edge as the model gives them."""
@@ -197,6 +165,7 @@ def measure_corpus(packages, runs):
 
     from profiles.photos import background, fix_photo, landmarks
     from profiles.photos.config import build_fix_config, get_config
+    from tests import edges
 
     # Eyes, mouth and tilt are the participant's business (issue 15, point 3): measured
     # here with those refusals off, so that the edges of every fixable photo are seen.
@@ -225,7 +194,7 @@ def measure_corpus(packages, runs):
             if result.ok:
                 output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
                 warped = cv2.warpAffine(source, np.array(result.transform), (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
-                entry["residue"], entry["band"] = edge_residue(warped, output)
+                entry["residue"], entry["band"] = edges.edge_residue(warped, output)
                 faces = landmarks.detect(output)
                 entry["ghost"] = background.ghost_share(output, faces[0].box, check_config) if faces else None
                 outputs[label] = output
