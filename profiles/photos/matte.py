@@ -118,6 +118,9 @@ SEPARATION = (12.0, 40.0)
 CARVE_FROM, CARVE_TO = 0.15, 0.6
 OFF_LINE = 0.25
 SURE_WALL, SURE_PERSON = 0.02, 0.98
+# Edge pixels from UNMIX_TO alpha on keep their own colour with the wall taken out; below
+# UNMIX_FROM they take the local person colour (blur fusion); in between a blend.
+UNMIX_FROM, UNMIX_TO = 0.2, 0.6
 
 
 def _local_mean(image, weight, radius, wide_radius):
@@ -209,6 +212,12 @@ def clean(rgb, alpha, carve_rows=None):
     wall_here, person_here = _gather(wall, edge, (width, height), quarter), _gather(person, edge, (width, height), quarter)
     pixels = rgb.reshape(-1, 3)[edge].astype(np.float32)
     a = out_alpha.reshape(-1)[edge][:, None]
-    estimate = person_here + a * (pixels - a * person_here - (1 - a) * wall_here)
+    blurred = person_here + a * (pixels - a * person_here - (1 - a) * wall_here)
+    # Where the pixel is mostly person, unmixing it exactly keeps its own colour (a white
+    # badge on a dark cap stays white); thin strands (low alpha) take the local estimate,
+    # where exact unmixing would only amplify noise.
+    exact = (pixels - (1 - a) * wall_here) / np.maximum(a, 1e-3)
+    weight = np.clip((a - UNMIX_FROM) / (UNMIX_TO - UNMIX_FROM), 0, 1)
+    estimate = weight * exact + (1 - weight) * blurred
     out.reshape(-1, 3)[edge] = np.clip(np.rint(estimate), 0, 255).astype(np.uint8)
     return out_alpha, out
