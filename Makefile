@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast system-deps browser-deps bench clean
+.PHONY: run test test-fast system-deps browser-deps bench clean corpus
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+# Real photos for the photo corpus (tests/corpus.py) that ship in a PyPI source archive:
+# downloaded with their sha256, never installed.
+var/corpus/insightface-0.7.3.tar.gz: tests/corpus-pypi.txt | $(BIN)/python
+	$(BIN)/pip download --quiet --no-deps --require-hashes -r tests/corpus-pypi.txt -d var/corpus
+	touch $@
+
+corpus: var/corpus/insightface-0.7.3.tar.gz
 
 # python-magic needs libmagic, mediapipe's OpenCV needs GL and GLib, WeasyPrint needs
 # Pango; the browser tests need Debian's Chromium and npm.
@@ -43,16 +51,16 @@ run: system-deps $(VENV)/.installed-run
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
-test: system-deps browser-deps $(VENV)/.installed-test node_modules/axe-core/axe.min.js
+test: system-deps browser-deps $(VENV)/.installed-test node_modules/axe-core/axe.min.js corpus
 	mkdir -p var/staticfiles
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # Everything but the browser tests, for a quick loop while editing.
-test-fast: system-deps $(VENV)/.installed-test
+test-fast: system-deps $(VENV)/.installed-test node_modules/axe-core/axe.min.js corpus
 	mkdir -p var/staticfiles
 	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
-bench: system-deps $(VENV)/.installed-test
+bench: system-deps $(VENV)/.installed-test node_modules/axe-core/axe.min.js corpus
 	$(BIN)/python bench/photo_check.py
 	$(BIN)/python bench/photo_fix.py
 

@@ -1,4 +1,4 @@
-"""The background ZIP export (profiles.export_jobs.build) for 5,000 photos: prints time and peak memory.
+"""The background ZIP export (profiles.services.export_jobs.build) for 5,000 photos: prints time and peak memory.
 
     .venv/bin/python bench/export_zip.py               # 5,000 records with photos, SQLite
     .venv/bin/python bench/export_zip.py --photos 500
@@ -42,7 +42,7 @@ def main():
         from django.db import connection
         from django.utils import timezone
 
-        from profiles import export_jobs, exports
+        from profiles.services import export_jobs, exports
         from profiles.models import Batch, User
 
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)

@@ -94,7 +94,7 @@ def create_participants(count):
     from django.utils import timezone
 
     from profiles.models import Batch, User
-    from profiles.services import create_participant
+    from profiles.services.accounts import create_participant
 
     batch = Batch.objects.create(name="Latsar Beban", deadline=timezone.now() + timedelta(days=7))
     population = list(people(count))

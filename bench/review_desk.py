@@ -5,7 +5,7 @@
 
 On a bare machine: a throw-away SQLite database and media folder in a temporary directory
 (DATABASE_URL, MEDIA_ROOT), `migrate`, one batch, N complete participants whose photo went
-through services.accept_photo (one generated red-background 4:6 JPEG, checked for each)
+through uploads.receive_upload (one generated red-background 4:6 JPEG, checked for each)
 and who confirmed (review.confirm), and a staff user with the change permission. The site
 runs as `manage.py runserver --noreload` in a child process with the same environment.
 Chromium signs in once through the admin login page (PBKDF2 is slow by design), opens the
@@ -83,7 +83,7 @@ def prepare(count):
     from django.contrib.auth.models import Permission
     from django.utils import timezone
 
-    from profiles import review, services
+    from profiles.services import accounts, review, uploads
     from profiles.models import Batch, Status, User
     from tests.photo_factory import make_id_photo
     from tests.rosters import name_for, nip_for
@@ -91,13 +91,13 @@ def prepare(count):
     batch = Batch.objects.create(name="Bench Meja Verifikasi", deadline=timezone.now() + timedelta(days=30))
     photo = make_id_photo()
     for serial in range(1, count + 1):
-        participant = services.create_participant(
+        participant = accounts.create_participant(
             nip_for(serial), batch,
             {**VALUES, "nama": f"{name_for(serial).title()}, S.E.", "email": f"peserta{serial}@kemenkeu.go.id"},
         )
-        report, stored = services.accept_photo(participant, photo, by=participant.user)
-        if stored is None:
-            sys.exit(f"the generated photo was refused: {report.errors}")
+        outcome = uploads.receive_upload(participant, photo, by=participant.user)
+        if not outcome.stored:
+            sys.exit(f"the generated photo was refused: {outcome.report.errors}")
         review.confirm(participant, by=participant.user, **review.seen(participant))
     waiting = batch.participants.filter(status=Status.DIKONFIRMASI).count()
     if waiting != count:

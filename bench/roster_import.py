@@ -82,7 +82,7 @@ def main():
         from django.utils import timezone
 
         from profiles.models import Batch
-        from profiles.roster import import_roster
+        from profiles.services.roster import import_roster
 
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")

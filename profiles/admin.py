@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from profiles import accounts, exports, notifications, review, staff_views
-from profiles.desk import WARNING_WORDS, warning_words
-from profiles.birth import format_birth_date
-from profiles.fields import DATA_COLUMNS
-from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, Status, User
-from profiles.record import clean_record
-from profiles.services import EditConflict, save_participant_data
+
+from profiles.services import accounts, exports, notifications, review
+from profiles.services.desk import WARNING_WORDS, warning_words
+from profiles.rules.birth import format_birth_date
+from profiles.rules.fields import DATA_COLUMNS
+from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, User
+from profiles.rules.record import clean_record
+from profiles.services.participants import EditConflict, save_participant_data
 
 DATA_FIELDS = list(DATA_COLUMNS)
 
@@ -142,9 +143,9 @@ class ValidatedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "ya":
-            return queryset.filter(review.validated_q(timezone.now()))
+            return queryset.validated(timezone.now())
         if self.value() == "tidak":
-            return queryset.exclude(review.validated_q(timezone.now()))
+            return queryset.exclude(Participant.objects.validated_q(timezone.now()))
         return queryset
 
 
@@ -162,17 +163,6 @@ class RevisionForm(forms.Form):
         max_value=60,
         help_text="Dihitung dari tenggat angkatan atau dari sekarang, mana yang lebih akhir.",
     )
-
-
-def seen_in(data, pk=None):
-    """The version and photo a verify button carried (per record in the bulk page: version_<pk>,
-    photo_<pk>). Missing or garbled values never match, so the verification is refused."""
-    suffix = "" if pk is None else f"_{pk}"
-    try:
-        version = int(data.get(f"version{suffix}", ""))
-    except ValueError:
-        version = None
-    return {"expected_version": version, "expected_photo": data.get(f"photo{suffix}") or None}
 
 
 def _check_rows(report):
@@ -370,13 +360,12 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("impor/", view(staff_views.roster_import), name="profiles_participant_import"),
             path("<path:object_id>/verifikasi/", view(self.verify_view), name="profiles_participant_verify"),
             path("<path:object_id>/revisi/", view(self.revision_view), name="profiles_participant_revision"),
             *super().get_urls(),
         ]
 
-    # Review: the transitions live in profiles.review.
+    # Review: the transitions live in profiles.services.review.
 
     @admin.action(description="Verifikasi peserta terpilih …", permissions=["change"])
     def verify_selected(self, request, queryset):
@@ -399,7 +388,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         verified, refused = 0, []
         for participant in participants:
             try:
-                review.verify(participant, by=request.user, **seen_in(request.POST, participant.pk))
+                review.verify(participant, by=request.user, **review.seen_from_post(request.POST, participant.pk))
             except review.ReviewError as error:
                 refused.append(f"{participant.nip}: {error}")
             else:
@@ -488,7 +477,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
             count=len(nips), source="web", nips=nips,
         )
-        return staff_views.download(participants, "csv", exports.filename_for(batch, "csv", now), now)
+        return exports.response(participants, "csv", exports.filename_for(batch, "csv", now), now)
 
     def _participant_or_404(self, request, object_id):
         if not self.has_change_permission(request):
@@ -500,7 +489,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return redirect("admin:profiles_participant_change", participant.pk)
         try:
-            review.verify(participant, by=request.user, **seen_in(request.POST))
+            review.verify(participant, by=request.user, **review.seen_from_post(request.POST))
         except review.ReviewError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:

@@ -10,7 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Sum
 from django.utils import timezone
 
-from profiles.nip import normalize_nip
+from profiles.rules.nip import normalize_nip
 
 
 def normalize_username(username):

@@ -1,6 +1,8 @@
 from functools import wraps
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from profiles.models import Participant
@@ -23,3 +25,23 @@ def participant_required(view):
         return view(request, participant, *args, **kwargs)
 
     return wrapper
+
+
+def staff_permission_required(perm):
+    """Staff holding `perm`; anyone else signed in gets 403, visitors the sign-in page."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not (request.user.is_staff and request.user.has_perm(perm)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def admin_context(request, title):
+    return {**admin.site.each_context(request), "title": title}

@@ -6,12 +6,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from profiles.backends import normalize_username
-from profiles.birth import SEMICOLON_REMINDER
-from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
-from profiles.fields import BIRTH, EDITABLE, EDITABLE_NAMES
-from profiles.names import normalize_nama
-from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
-from profiles.record import clean_record
+from profiles.rules.birth import SEMICOLON_REMINDER
+from profiles.rules.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
+from profiles.rules.fields import BIRTH, EDITABLE, EDITABLE_NAMES
+from profiles.rules.names import normalize_nama
+from profiles.rules.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
+from profiles.rules.record import clean_record
 
 BLANK_CHOICE = [("", "— pilih —")]
 SEMICOLON_SHORT = "tulis satu tanda titik koma (;) di antara tempat dan tanggal lahir."
@@ -40,7 +40,7 @@ class SignInForm(AuthenticationForm):
 
 
 # The form widget of each editable field; labels, help texts and lengths come from
-# profiles.fields.
+# profiles.rules.fields.
 CHOICES = {
     "jenis_kelamin": JENIS_KELAMIN_CHOICES,
     "agama": AGAMA_CHOICES,
@@ -62,7 +62,7 @@ def form_field(spec):
         field = forms.CharField(max_length=spec.max_length)
     field.label = spec.label
     field.help_text = spec.help_text
-    # The pangkat may be left for the golongan to decide (profiles.record).
+    # The pangkat may be left for the golongan to decide (profiles.rules.record).
     field.required = spec.name != "pangkat"
     field.error_messages["required"] = f"{spec.label} wajib diisi."
     field.widget.attrs.update(WIDGET_ATTRS.get(spec.name, {}))
@@ -70,7 +70,7 @@ def form_field(spec):
 
 
 class ProfileForm(forms.Form):
-    """Update Profil: the fields of profiles.fields; every rule lives in profiles.record."""
+    """Update Profil: the fields of profiles.rules.fields; every rule lives in profiles.rules.record."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 

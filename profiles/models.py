@@ -5,11 +5,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from profiles.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
-from profiles.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
+from profiles.rules.statuses import Status
+from profiles.rules.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
+from profiles.rules.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
 
 
 class User(AbstractUser):
@@ -62,15 +64,6 @@ class Batch(models.Model):
         return (now or timezone.now()) >= self.deadline
 
 
-class Status(models.TextChoices):
-    BELUM_DIPERBARUI = "belum_diperbarui", "Belum diperbarui"
-    DIPERBARUI = "diperbarui", "Diperbarui"
-    DIKONFIRMASI = "dikonfirmasi", "Dikonfirmasi"
-    PERLU_REVISI = "perlu_revisi", "Perlu revisi"
-    TERVERIFIKASI = "terverifikasi", "Terverifikasi"
-    DIANGGAP_VALID = "dianggap_valid", "Dianggap valid"
-
-
 def photo_storage():
     return storages["photos"]
 
@@ -89,6 +82,34 @@ def original_upload_to(instance, filename):
 def fix_upload_to(instance, filename):
     # The fixer's files before the participant accepts one: upload, preview, result.
     return f"perbaikan/{instance.uuid.hex[:2]}/{instance.uuid.hex}-{filename}"
+
+
+# Statuses that become "deemed valid" once the participant's editing has closed.
+DEEMABLE = [Status.BELUM_DIPERBARUI, Status.DIPERBARUI, Status.DIKONFIRMASI, Status.DIANGGAP_VALID]
+
+
+class ParticipantQuerySet(models.QuerySet):
+    """The query twins of Participant.can_edit and Participant.is_validated.
+
+    Each pair answers one question, for one record in Python and for many in the
+    database; tests/test_query_twins.py holds each pair to the same answer.
+    """
+
+    @staticmethod
+    def editable_q(now):
+        """Before the batch's deadline, or inside a reopening granted with a revision."""
+        return Q(batch__deadline__gt=now) | Q(reopened_until__gt=now)
+
+    @staticmethod
+    def validated_q(now):
+        """Records the certificate may be printed from (DOMAIN.md, "Validated")."""
+        return Q(status=Status.TERVERIFIKASI) | (~ParticipantQuerySet.editable_q(now) & Q(status__in=DEEMABLE))
+
+    def editable(self, now):
+        return self.filter(self.editable_q(now))
+
+    def validated(self, now):
+        return self.filter(self.validated_q(now))
 
 
 class Participant(models.Model):
@@ -159,6 +180,8 @@ class Participant(models.Model):
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "roster_values", "kode_akses"])
 
+
+    objects = ParticipantQuerySet.as_manager()
     class Meta:
         verbose_name = "peserta"
         verbose_name_plural = "peserta"
@@ -173,10 +196,17 @@ class Participant(models.Model):
         return f"{self.nip} {self.nama}".strip()
 
     def can_edit(self, now=None):
+        """Twin of ParticipantQuerySet.editable_q."""
         now = now or timezone.now()
         if not self.batch.is_past_deadline(now):
             return True
         return self.reopened_until is not None and now < self.reopened_until
+
+    def is_validated(self, now=None):
+        """Twin of ParticipantQuerySet.validated_q."""
+        if self.status == Status.TERVERIFIKASI:
+            return True
+        return self.status in DEEMABLE and not self.can_edit(now)
 
     @staticmethod
     def new_confirmation_code():
@@ -348,7 +378,7 @@ class ExportLog(models.Model):
 
 
 class PasswordResetRequest(models.Model):
-    """One "Lupa kata sandi?" request, counted for the rate limit (profiles.password_reset).
+    """One "Lupa kata sandi?" request, counted for the rate limit (profiles.services.password_reset).
 
     Kept whether or not the NIP exists, so the limit says nothing about accounts. The NIP
     is stored as a keyed hash: this table is a counter, not a log of who asked.

@@ -6,7 +6,7 @@ Being settings, they apply to every form that sets a password and to
 
 from django.core.exceptions import ValidationError
 
-from profiles.nip import normalize_nip
+from profiles.rules.nip import normalize_nip
 
 
 class NotNipValidator:

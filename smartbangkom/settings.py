@@ -185,7 +185,7 @@ WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Photos are personal data: never given a public URL, always served by a view
-# that checks who is asking (profiles.views.photo).
+# that checks who is asking (profiles.views.participant.photo).
 MEDIA_URL = "/no-public-url/"
 
 PHOTO_STORAGE_BACKEND = os.environ.get("PHOTO_STORAGE", "local")

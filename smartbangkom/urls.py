@@ -2,16 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import access_codes, account_views, certificate_views, desk_views, photo_views, staff_views, views
+from profiles.views import account, certificate, dashboard, desk, exports, participant, photo, roster_import
+
 from profiles.forms import SignInForm
-from profiles.password_reset import NewPasswordForm, NipPasswordResetForm
+from profiles.services.password_reset import NewPasswordForm, NipPasswordResetForm
 
 admin.site.site_header = "Smartbangkom — Admin PPSDM"
 admin.site.site_title = "Smartbangkom"
 admin.site.index_title = "Administrasi peserta Latsar"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", participant.home, name="home"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(
@@ -40,45 +41,46 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("kata-sandi/", account_views.password_set, name="password_set"),
-    path("kata-sandi/ubah/", account_views.password_change, name="password_change"),
-    path("profil/", views.profile, name="profile"),
-    path("profil/ubah/", views.profile_edit, name="profile_edit"),
-    path("profil/nama-cetak/", views.name_preview, name="name_preview"),
-    path("profil/sertifikat/", certificate_views.certificate_preview, name="certificate_preview"),
+    path("kata-sandi/", account.password_set, name="password_set"),
+    path("kata-sandi/ubah/", account.password_change, name="password_change"),
+    path("profil/", participant.profile, name="profile"),
+    path("profil/ubah/", participant.profile_edit, name="profile_edit"),
+    path("profil/nama-cetak/", participant.name_preview, name="name_preview"),
+    path("profil/sertifikat/", certificate.certificate_preview, name="certificate_preview"),
     path(
         "profil/sertifikat/pratinjau-sertifikat.pdf",
-        certificate_views.certificate_pdf,
+        certificate.certificate_pdf,
         name="certificate_pdf",
     ),
-    path("profil/foto/", photo_views.photo_upload, name="photo_upload"),
-    path("profil/foto/perbaikan/", photo_views.photo_fix_start, name="photo_fix_start"),
-    path("profil/foto/perbaikan/<uuid:fix_uuid>/", photo_views.photo_fix, name="photo_fix"),
-    path("profil/foto/perbaikan/<uuid:fix_uuid>/status/", photo_views.photo_fix_status, name="photo_fix_status"),
-    path("profil/foto/perbaikan/<uuid:fix_uuid>/gunakan/", photo_views.photo_fix_accept, name="photo_fix_accept"),
-    path("profil/foto/perbaikan/<uuid:fix_uuid>/buang/", photo_views.photo_fix_discard, name="photo_fix_discard"),
-    path("profil/foto/perbaikan/<uuid:fix_uuid>/coba-lagi/", photo_views.photo_fix_retry, name="photo_fix_retry"),
-    path("profil/foto/perbaikan/<uuid:fix_uuid>/<str:kind>.jpg", photo_views.photo_fix_image, name="photo_fix_image"),
-    path("foto/<uuid:photo_uuid>.jpg", views.photo, name="photo"),
-    path("foto/<uuid:photo_uuid>/asli", photo_views.photo_original, name="photo_original"),
-    path("profil/konfirmasi/", views.confirm, name="confirm"),
-    path("profil/bukti/<str:code>/", views.receipt, name="receipt"),
-    path("staf/dasbor/", staff_views.dashboard, name="dashboard"),
-    path("staf/dasbor/<int:batch_id>/", staff_views.dashboard_batch, name="dashboard_batch"),
+    path("profil/foto/", photo.photo_upload, name="photo_upload"),
+    path("profil/foto/perbaikan/", photo.photo_fix_start, name="photo_fix_start"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/", photo.photo_fix, name="photo_fix"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/status/", photo.photo_fix_status, name="photo_fix_status"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/gunakan/", photo.photo_fix_accept, name="photo_fix_accept"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/buang/", photo.photo_fix_discard, name="photo_fix_discard"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/coba-lagi/", photo.photo_fix_retry, name="photo_fix_retry"),
+    path("profil/foto/perbaikan/<uuid:fix_uuid>/<str:kind>.jpg", photo.photo_fix_image, name="photo_fix_image"),
+    path("foto/<uuid:photo_uuid>.jpg", participant.photo, name="photo"),
+    path("foto/<uuid:photo_uuid>/asli", photo.photo_original, name="photo_original"),
+    path("profil/konfirmasi/", participant.confirm, name="confirm"),
+    path("profil/bukti/<str:code>/", participant.receipt, name="receipt"),
+    path("staf/dasbor/", dashboard.dashboard, name="dashboard"),
+    path("staf/dasbor/<int:batch_id>/", dashboard.dashboard_batch, name="dashboard_batch"),
     path(
         "staf/dasbor/<int:batch_id>/belum-selesai.csv",
-        staff_views.dashboard_unfinished_csv,
+        dashboard.dashboard_unfinished_csv,
         name="dashboard_unfinished_csv",
     ),
-    path("staf/ekspor/", staff_views.export, name="export"),
-    path("staf/ekspor/<uuid:job_uuid>/", staff_views.export_job, name="export_job"),
-    path("staf/ekspor/<uuid:job_uuid>/unduh/", staff_views.export_job_download, name="export_job_download"),
-    path("staf/verifikasi/", desk_views.start, name="desk"),
-    path("staf/verifikasi/<int:batch_id>/", desk_views.queue, name="desk_queue"),
-    path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk_views.record, name="desk_record"),
-    path("staf/verifikasi/<int:batch_id>/<int:user_id>/verifikasi/", desk_views.verify, name="desk_verify"),
-    path("staf/verifikasi/<int:batch_id>/<int:user_id>/revisi/", desk_views.revision, name="desk_revision"),
-    path("staf/kode-akses/<int:batch_id>.csv", access_codes.access_codes_csv, name="access_codes_csv"),
+    path("staf/ekspor/", exports.export, name="export"),
+    path("staf/ekspor/<uuid:job_uuid>/", exports.export_job, name="export_job"),
+    path("staf/ekspor/<uuid:job_uuid>/unduh/", exports.export_job_download, name="export_job_download"),
+    path("staf/verifikasi/", desk.start, name="desk"),
+    path("staf/verifikasi/<int:batch_id>/", desk.queue, name="desk_queue"),
+    path("staf/verifikasi/<int:batch_id>/<int:user_id>/", desk.record, name="desk_record"),
+    path("staf/verifikasi/<int:batch_id>/<int:user_id>/verifikasi/", desk.verify, name="desk_verify"),
+    path("staf/verifikasi/<int:batch_id>/<int:user_id>/revisi/", desk.revision, name="desk_revision"),
+    path("staf/kode-akses/<int:batch_id>.csv", exports.access_codes_csv, name="access_codes_csv"),
+    path("staf/impor/", roster_import.roster_import, name="roster_import"),
     path("admin/", admin.site.urls),
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", participant.favicon),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.core.files.storage import storages
 
 from profiles.models import Batch, Photo, PhotoFix, User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 
 ALICE_NIP = "199301212020122004"
 BOB_NIP = "199301212020121001"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import ExportLog, Participant, Status, User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES, client_for
 from tests.rosters import give_photo, nip_for
 

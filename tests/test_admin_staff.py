@@ -3,10 +3,10 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 
-from profiles import review
+from profiles.services import review
 from profiles.backends import FirstSignInBackend
 from profiles.models import Batch, MailLog, User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES, client_for
 from tests.rosters import give_photo, nip_for
 

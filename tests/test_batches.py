@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from profiles import batches
+from profiles.services import batches
 from profiles.models import Batch, Participant
 from tests.rosters import csv_bytes, person
 

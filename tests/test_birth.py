@@ -2,15 +2,15 @@ from datetime import date, datetime
 
 import pytest
 
-from profiles.birth import (
+from profiles.rules.birth import (
     format_birth_date,
     format_birth_field,
     normalize_place,
     parse_birth_date,
     split_birth_field,
 )
-from profiles.fields import BIRTH
-from profiles.record import clean_record
+from profiles.rules.fields import BIRTH
+from profiles.rules.record import clean_record
 from tests.validation import code_of, error_of
 
 TODAY = date(2026, 11, 29)

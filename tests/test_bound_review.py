@@ -1,12 +1,14 @@
 """Confirm and verify cover exactly what the person saw: the record version and the photo."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
-from profiles import review
-from profiles.fields import display_rows
+from profiles.services import review
+from profiles.rules.fields import display_rows
 from profiles.models import Status
-from profiles.services import save_participant_data
+from profiles.services.participants import save_participant_data
 from tests.rosters import give_photo
 
 CHANGELIST = reverse("admin:profiles_participant_changelist")
@@ -167,3 +169,41 @@ def test_a_photo_uploaded_in_another_tab_makes_the_pending_confirmation_fail(ali
     complete_alice.refresh_from_db()
     assert complete_alice.confirmed_at is None
     assert "baru saja berubah" in response.content.decode()
+
+
+# What a posted form says was seen: one parser for the admin and the desk -----------------
+
+PHOTO = "0b7e4c1e-5a7f-4c55-9d6b-1f2a3c4d5e6f"
+
+
+def test_seen_from_post_reads_the_version_and_the_photo():
+    seen = review.seen_from_post({"version": "7", "photo": PHOTO})
+    assert seen == {"expected_version": 7, "expected_photo": uuid.UUID(PHOTO)}
+
+
+def test_seen_from_post_reads_a_record_without_a_photo():
+    assert review.seen_from_post({"version": "3", "photo": ""}) == {"expected_version": 3, "expected_photo": None}
+
+
+def test_seen_from_post_reads_the_fields_of_one_record_on_a_page_of_several():
+    data = {"version": "1", "version_42": "5", "photo_42": PHOTO}
+    assert review.seen_from_post(data, 42) == {"expected_version": 5, "expected_photo": uuid.UUID(PHOTO)}
+
+
+@pytest.mark.parametrize("data", [{}, {"version": ""}, {"version": "tujuh"}, {"version": "7", "photo": "bukan-uuid"}])
+def test_seen_from_post_refuses_a_missing_or_garbled_value(data):
+    with pytest.raises(review.UnreadableSeen):
+        review.seen_from_post(data)
+
+
+def test_the_desk_and_the_admin_refuse_a_garbled_photo_alike(complete_alice, staff_client):
+    desk_url = reverse("desk_verify", args=[complete_alice.batch_id, complete_alice.user_id])
+    admin_url = reverse("admin:profiles_participant_verify", args=[complete_alice.pk])
+    for url in (desk_url, admin_url):
+        staff_client.post(url, {"version": complete_alice.version, "photo": "bukan-uuid"}, follow=True)
+        complete_alice.refresh_from_db()
+        assert complete_alice.status != Status.TERVERIFIKASI
+    # The same form with what the page showed verifies.
+    staff_client.post(desk_url, {"version": complete_alice.version, "photo": complete_alice.photo.uuid})
+    complete_alice.refresh_from_db()
+    assert complete_alice.status == Status.TERVERIFIKASI

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.certificate import local_static_fetcher, render_pdf
-from profiles.printing import certificate_lines
+from profiles.services.certificates import local_static_fetcher, render_pdf
+from profiles.rules.printing import certificate_lines
 from tests.conftest import client_for
 from tests.pdf_text import streams, contains_text
 from tests.rosters import give_photo

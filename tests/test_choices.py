@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from profiles.choices import (
+from profiles.rules.choices import (
     AGAMA_CHOICES,
     JENIS_KELAMIN_CHOICES,
     normalize_agama,

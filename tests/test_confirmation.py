@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Participant, Status
-from profiles.services import save_participant_data
+from profiles.services.participants import save_participant_data
 from tests.conftest import client_for
 from tests.rosters import give_photo
 

@@ -1,6 +1,6 @@
 import pytest
 
-from profiles.contact import (
+from profiles.rules.contact import (
     DEFAULT_OFFICIAL_EMAIL_SUFFIXES,
     format_no_telp,
     normalize_email,

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 from profiles.models import Participant, User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import client_for
 from tests.rosters import give_photo, nip_for
 
@@ -165,7 +165,7 @@ def test_the_figures_equal_the_database_for_a_batch_with_missing_photos(staff_cl
     assert bars["photo"] == in_batch.filter(photo__isnull=False).count() == 2
     assert bars["data_complete"] == in_batch.filter(review.data_complete_q()).count()
     assert bars["verified"] == in_batch.filter(status=S.TERVERIFIKASI).count()
-    assert flags["validated_no_photo"] == in_batch.filter(review.validated_q(timezone.now()), photo__isnull=True).count() == 3
+    assert flags["validated_no_photo"] == in_batch.validated(timezone.now()).filter(photo__isnull=True).count() == 3
     assert flags["photo_warnings"] == 1 and flags["auto_fixed"] == 1
 
 

@@ -1,7 +1,7 @@
 import pytest
 from datetime import datetime, timedelta, timezone
 
-from profiles.deadlines import describe_deadline, describe_duration, describe_time_left
+from profiles.rules.deadlines import describe_deadline, describe_duration, describe_time_left
 
 UTC = timezone.utc
 

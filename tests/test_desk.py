@@ -3,9 +3,9 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
-from profiles import desk, review
+from profiles.services import desk, review
 from profiles.models import Participant, Status, User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES, client_for
 from tests.rosters import give_photo, nip_for
 

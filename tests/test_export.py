@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from profiles import exports, review
+from profiles.services import exports, review
 from profiles.models import ExportJob, ExportLog, Participant, User
 from tests.conftest import client_for
 from tests.rosters import give_photo, jpeg_bytes

@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from profiles import export_jobs, exports, review
+from profiles.services import export_jobs, exports, review
 from profiles.models import ExportJob, ExportLog, Participant, Status, User
 from tests.conftest import client_for
 from tests.rosters import give_photo

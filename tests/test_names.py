@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from profiles.names import _NAME_LIKE_KEYS, BACK_BY_KEY, BACK_TITLES, normalize_nama
+from profiles.rules.names import _NAME_LIKE_KEYS, BACK_BY_KEY, BACK_TITLES, normalize_nama
 
 
 def error_of(raw):

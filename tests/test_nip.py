@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from profiles.nip import (
+from profiles.rules.nip import (
     NipInfo,
     check_birth_date_matches_nip,
     check_gender_matches_nip,

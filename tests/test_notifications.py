@@ -6,9 +6,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from profiles import notifications, review
+from profiles.services import notifications, review
 from profiles.models import MailLog, Participant, Status
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo, nip_for
 from tests.smtp_sink import smtp_server

@@ -57,7 +57,7 @@ def test_the_change_page_refuses_the_nip_with_spaces(alice, alice_client):
 
 
 def test_the_change_page_sends_a_newcomer_to_the_first_password_page(batch):
-    from profiles.services import create_participant
+    from profiles.services.accounts import create_participant
     newcomer = create_participant("200012312024121001", batch, {})
     response = client_for(newcomer.user).get(reverse("password_change"))
     assert response["Location"] == reverse("password_set")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import MailLog, PasswordResetRequest
-from profiles.password_reset import RESET_PER_ADDRESS, RESET_PER_NIP
+from profiles.services.password_reset import RESET_PER_ADDRESS, RESET_PER_NIP
 from tests.conftest import ALICE_NIP
 
 FORM = reverse("password_reset")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import photo_fixes
+from profiles.services import photo_fixes
 from profiles.models import Participant, Photo, PhotoFix, Status, User
 from profiles.photos.vendored import ModelFileError
 from tests import walls

@@ -4,11 +4,13 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review, statuses
+from profiles.services import review
+
+from profiles.rules import statuses
 from profiles.models import Participant, Status
-from profiles.services import save_participant_data
+from profiles.services.participants import save_participant_data
 from tests.rosters import give_photo
-from profiles.nip import format_nip
+from profiles.rules.nip import format_nip
 
 
 def test_it_shows_all_data_of_the_owner(alice_client, alice):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Participant, Status
-from profiles import review
+from profiles.services import review
 from tests.conftest import client_for
 from tests.rosters import give_photo
 

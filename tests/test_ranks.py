@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from profiles.ranks import (
+from profiles.rules.ranks import (
     GOLONGAN_CHOICES,
     GOLONGAN_PANGKAT,
     PANGKAT_CHOICES,

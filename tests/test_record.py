@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from profiles.fields import BY_NAME, EDITABLE_NAMES as EDITABLE_FIELDS, LABELS as FIELD_LABELS
-from profiles.record import RecordResult, clean_record
+from profiles.rules.fields import BY_NAME, EDITABLE_NAMES as EDITABLE_FIELDS, LABELS as FIELD_LABELS
+from profiles.rules.record import RecordResult, clean_record
 
 TODAY = date(2026, 11, 29)
 NIP = "199301212020122004"  # born 21-1-1993, perempuan

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from profiles.models import Participant, Photo
-from profiles.retention import prune_photos
+from profiles.services.retention import prune_photos
 from tests.rosters import give_photo
 
 
@@ -89,7 +89,7 @@ def test_a_pruned_version_keeps_its_row_and_answers_not_found(alice, alice_clien
 def test_the_command_logs_counts_and_ids_but_no_nip(alice, caplog):
     photos = versions(alice, 4)
     out = StringIO()
-    with caplog.at_level(logging.INFO, logger="profiles.retention"):
+    with caplog.at_level(logging.INFO, logger="profiles.services.retention"):
         call_command("prune_photos", "--keep", "2", stdout=out)
     assert "2 file dari 2 versi foto dihapus (1 peserta)" in out.getvalue()
     logged = caplog.text

@@ -5,9 +5,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from profiles import review
+from profiles.services import review
 from profiles.models import Participant, Status
-from profiles.services import create_participant, save_participant_data
+from profiles.services.accounts import create_participant
+from profiles.services.participants import save_participant_data
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo
 
@@ -24,7 +25,7 @@ def past_deadline(participant, hours=1):
 
 
 def validated_nips(now=None):
-    return set(Participant.objects.filter(review.validated_q(now or timezone.now())).values_list("nip", flat=True))
+    return set(Participant.objects.validated(now or timezone.now()).values_list("nip", flat=True))
 
 
 def test_confirm_moves_a_complete_record_to_dikonfirmasi(complete_alice):
@@ -132,7 +133,7 @@ def test_is_validated_agrees_with_the_query(complete_alice, bob, staff):
     for now in (timezone.now(), timezone.now() + timedelta(days=30)):
         expected = validated_nips(now)
         for participant in Participant.objects.select_related("batch"):
-            assert review.is_validated(participant, now) == (participant.nip in expected)
+            assert participant.is_validated(now) == (participant.nip in expected)
 
 
 # The stored status, written by mark_deemed_valid -----------------------------------------
@@ -175,7 +176,7 @@ def test_the_mark_deemed_valid_command_reports_the_count(closed_batch, batch):
 
 # The dashboard's "complete" query and the confirm/verify check agree, field by field.
 
-from profiles.fields import EDITABLE  # noqa: E402
+from profiles.rules.fields import EDITABLE  # noqa: E402
 
 
 def _blank(participant, field):

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
-from profiles import roster
+from profiles.services import roster
 from profiles.models import Participant, Status, User
-from profiles.services import save_participant_data
+from profiles.services.participants import save_participant_data
 from tests.rosters import HEADER, csv_bytes, nip_for, person, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

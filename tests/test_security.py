@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.nip import format_nip
+from profiles.rules.nip import format_nip
 from profiles.models import Participant, Photo, Status
-from profiles.services import accept_photo
+from profiles.services.uploads import receive_upload
 from tests.conftest import ALICE_NIP, BOB_NIP
 from tests.photo_factory import HTML_PAGE, make_id_photo
 
@@ -28,8 +28,9 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 
 @pytest.fixture
 def bobs_photo(bob):
-    report, photo = accept_photo(bob, make_id_photo(), by=bob.user)
-    assert photo is not None, report.to_dict()
+    outcome = receive_upload(bob, make_id_photo(), by=bob.user)
+    assert outcome.stored, outcome.report.to_dict()
+    photo = outcome.photo
     return photo
 
 
@@ -229,7 +230,7 @@ def test_the_admin_sends_participants_to_the_admin_sign_in(alice_client, url):
 
 
 STAFF_PAGES = [
-    reverse("admin:profiles_participant_import"),
+    reverse("roster_import"),
     reverse("export"),
     reverse("dashboard"),
 ]

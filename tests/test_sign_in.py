@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.models import User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 
 NIP = "200012312024121001"
 
@@ -117,7 +117,7 @@ def test_signing_out_requires_post(alice_client):
 
 from axes.models import AccessAttempt  # noqa: E402
 
-from profiles import roster  # noqa: E402
+from profiles.services import roster  # noqa: E402
 from profiles.models import ExportLog, Participant  # noqa: E402
 from tests.conftest import client_for  # noqa: E402
 from tests.rosters import csv_bytes, nip_for, person  # noqa: E402

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review, roster
+from profiles.services import review, roster
 from profiles.models import Participant, Status
-from profiles.services import EditingClosed, accept_photo, save_participant_data
+from profiles.services.participants import EditingClosed, save_participant_data
+from profiles.services.uploads import receive_upload
 from tests.conftest import client_for
 from tests.photo_factory import make_id_photo
 from tests.rosters import csv_bytes, give_photo, nip_for, person
@@ -83,14 +84,14 @@ def test_the_receipt_never_shows_the_new_name_under_the_old_time(confirmed_alice
 
 
 def test_a_photo_upload_by_staff_revokes_the_verification(verified_alice, staff):
-    report, photo = accept_photo(verified_alice, make_id_photo(), by=staff, check_deadline=False)
-    assert photo is not None, report.errors
+    outcome = receive_upload(verified_alice, make_id_photo(), by=staff, check_deadline=False)
+    assert outcome.stored, outcome.report.errors
     assert_revoked(verified_alice)
 
 
 def test_a_photo_upload_by_the_participant_revokes_the_confirmation(confirmed_alice):
-    report, photo = accept_photo(confirmed_alice, make_id_photo(), by=confirmed_alice.user)
-    assert photo is not None, report.errors
+    outcome = receive_upload(confirmed_alice, make_id_photo(), by=confirmed_alice.user)
+    assert outcome.stored, outcome.report.errors
     assert_revoked(confirmed_alice)
     assert confirmed_alice.status == Status.DIPERBARUI
 
@@ -142,7 +143,7 @@ def test_saving_just_before_the_deadline_is_accepted(alice):
 def test_a_photo_at_the_exact_deadline_is_refused_by_the_service(alice):
     now = at_deadline(alice)
     with pytest.raises(EditingClosed):
-        accept_photo(alice, make_id_photo(), by=alice.user, now=now)
+        receive_upload(alice, make_id_photo(), by=alice.user, now=now)
 
 
 def test_a_confirmation_at_the_exact_deadline_is_refused_by_the_service(alice):

@@ -1,6 +1,6 @@
 import pytest
 
-from profiles import statuses
+from profiles.rules import statuses
 from profiles.models import Status
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from profiles.text import normalize_text
+from profiles.rules.text import normalize_text
 
 
 def error_of(raw, max_length=200):

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from profiles import exports, review
+from profiles.services import exports, review
 from profiles.models import ExportJob, PhotoFix, User
 from tests.photo_factory import red_card
 from tests.rosters import give_photo
@@ -73,7 +73,7 @@ EXPECTED = {
     "admin:profiles_participant_history": Row(ADMIN_PAGE, methods=None),
     "admin:profiles_participant_simple_history": Row(ADMIN_PAGE, methods=None),
     "admin:profiles_participant_delete": Row(ADMIN_PAGE, methods=None),
-    "admin:profiles_participant_import": Row(ADMIN_PAGE, methods=None),
+    "roster_import": Row(STAFF_PAGE, methods=("GET", "POST")),
     "admin:profiles_participant_verify": Row(roles(LOGIN, LOGIN, LOGIN, FORBIDDEN, REDIRECT), methods=None),
     "admin:profiles_participant_revision": Row(ADMIN_PAGE, methods=None),
     "admin:profiles_batch_changelist": Row(ADMIN_PAGE, methods=None),

@@ -1,8 +1,8 @@
 from django import template
 
-from profiles.committee import contact_batch
-from profiles.deadlines import describe_duration
-from profiles.nip import format_nip
+from profiles.services.committee import contact_batch
+from profiles.rules.deadlines import describe_duration
+from profiles.rules.nip import format_nip
 
 register = template.Library()
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from profiles import review
-from profiles.services import create_participant
+from profiles.services import review
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_NIP
 from tests.rosters import give_photo
 

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from profiles import review
+from profiles.services import review
 from profiles.models import Participant, Status
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo, nip_for
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from profiles.models import Participant, Photo, Status
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 from tests.photo_factory import make_id_photo
 
 pytestmark = pytest.mark.browser

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from profiles import exports
-from profiles.management.commands.import_participants import find_batch
+from profiles.services import exports
+from profiles.management.batch_option import batch_named
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="semua peserta, termasuk yang belum tervalidasi")
 
     def handle(self, *args, **options):
-        batch = find_batch(options["batch"])
+        batch = batch_named(options["batch"])
         output = Path(options["output"])
         if output.is_dir():
             raise CommandError(f"{output} adalah folder; sebutkan nama file, misalnya {output / exports.filename_for(batch, options['fmt'])}.")

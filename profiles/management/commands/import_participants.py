@@ -5,17 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from django.db import transaction
 
-from profiles import batches, roster
-from profiles.fields import LABELS
+from profiles.management.batch_option import batch_named
+from profiles.services import batches, roster
+from profiles.rules.fields import LABELS
 from profiles.models import Batch
-
-
-def find_batch(name):
-    try:
-        return Batch.objects.get(name=name)
-    except Batch.DoesNotExist:
-        known = ", ".join(f"“{n}”" for n in Batch.objects.values_list("name", flat=True)[:20]) or "(belum ada)"
-        raise CommandError(f"Angkatan “{name}” tidak ditemukan. Angkatan yang ada: {known}.") from None
 
 
 class Command(BaseCommand):
@@ -81,7 +74,7 @@ class Command(BaseCommand):
         if options["deadline"] and not options["create_batch"]:
             raise CommandError("--deadline hanya dipakai bersama --create-batch.")
         if not options["create_batch"] or Batch.objects.filter(name=name).exists():
-            return find_batch(name), False
+            return batch_named(name), False
         if not options["deadline"]:
             raise CommandError(
                 f"Angkatan “{name}” belum ada. Beri tenggatnya: --create-batch --deadline \"2026-12-16 23:59\"."

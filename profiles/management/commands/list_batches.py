@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from profiles import batches
+from profiles.services import batches
 
 
 class Command(BaseCommand):

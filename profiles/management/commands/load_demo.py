@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from profiles.models import Batch, Participant, User
-from profiles.services import create_participant
+from profiles.services.accounts import create_participant
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "Latsar-Admin-2026"

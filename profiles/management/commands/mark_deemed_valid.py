@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from profiles import review
-from profiles.management.commands.import_participants import find_batch
+from profiles.services import review
+from profiles.management.batch_option import batch_named
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="hitung saja tanpa menyimpan")
 
     def handle(self, *args, **options):
-        batch = find_batch(options["batch"]) if options["batch"] else None
+        batch = batch_named(options["batch"]) if options["batch"] else None
         now = timezone.now()
         if options["dry_run"]:
             count = review.deemed_valid_queryset(now, batch).count()

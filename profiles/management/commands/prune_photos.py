@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.retention import prune_photos, versions_kept
+from profiles.services.retention import prune_photos, versions_kept
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles import notifications
-from profiles.management.commands.import_participants import find_batch
+from profiles.services import notifications
+from profiles.management.batch_option import batch_named
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="paling banyak sekian email (bawaan REMINDER_MAX_PER_RUN)")
 
     def handle(self, *args, **options):
-        batch = find_batch(options["batch"])
+        batch = batch_named(options["batch"])
         if options["limit"] is not None and options["limit"] < 1:
             raise CommandError("--limit harus bilangan 1 atau lebih.")
         # The command is itself the background job: it delivers in this process, no worker needed.

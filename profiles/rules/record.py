@@ -8,19 +8,19 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from profiles.birth import normalize_place, parse_birth_date, split_birth_field
-from profiles.choices import normalize_agama, normalize_jenis_kelamin
-from profiles.contact import DEFAULT_OFFICIAL_EMAIL_SUFFIXES, normalize_email, normalize_no_telp
-from profiles.fields import BIRTH, BY_NAME, LABELS, PLACE_MAX_LENGTH
-from profiles.names import normalize_nama
-from profiles.nip import check_birth_date_matches_nip, check_gender_matches_nip
-from profiles.ranks import (
+from profiles.rules.birth import normalize_place, parse_birth_date, split_birth_field
+from profiles.rules.choices import normalize_agama, normalize_jenis_kelamin
+from profiles.rules.contact import DEFAULT_OFFICIAL_EMAIL_SUFFIXES, normalize_email, normalize_no_telp
+from profiles.rules.fields import BIRTH, BY_NAME, LABELS, PLACE_MAX_LENGTH
+from profiles.rules.names import normalize_nama
+from profiles.rules.nip import check_birth_date_matches_nip, check_gender_matches_nip
+from profiles.rules.ranks import (
     check_pangkat_matches_golongan,
     normalize_golongan,
     normalize_pangkat,
     pangkat_for_golongan,
 )
-from profiles.text import normalize_text
+from profiles.rules.text import normalize_text
 
 def _max_length(name):
     return PLACE_MAX_LENGTH if name == "tempat_lahir" else BY_NAME[name].max_length

@@ -4,7 +4,6 @@ Records are addressed by their account id, never by NIP (the NIP would end up in
 access logs). Every POST is bound to the version and photo the page showed.
 """
 
-import uuid
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -12,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from profiles import desk, notifications, review
+from profiles.services import desk, notifications, review
 from profiles.models import Batch, Participant, Status
-from profiles.printing import certificate_lines
-from profiles.staff_views import staff_permission_required
+from profiles.rules.printing import certificate_lines
+from profiles.decorators import staff_permission_required
 
 PERMISSION = "profiles.change_participant"
 
@@ -136,34 +135,16 @@ def record(request, batch_id, user_id):
     return render(request, "staff/desk.html", context)
 
 
-def _posted_version(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
-def _posted_photo(request):
-    value = request.POST.get("photo", "").strip()
-    if not value:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return "invalid"
-
-
 @staff_permission_required(PERMISSION)
 @require_POST
 def verify(request, batch_id, user_id):
     participant = _participant(batch_id, user_id)
     chosen = desk.Queue.from_params(participant.batch, request.GET)
-    version, photo = _posted_version(request), _posted_photo(request)
-    if version is None or photo == "invalid":
-        messages.error(request, "Formulir verifikasi tidak lengkap; muat ulang halaman lalu ulangi.")
-        return redirect(_record_url(chosen, user_id))
     try:
-        review.verify(participant, by=request.user, expected_version=version, expected_photo=photo)
+        review.verify(participant, by=request.user, **review.seen_from_post(request.POST))
+    except review.UnreadableSeen as error:
+        messages.error(request, str(error))
+        return redirect(_record_url(chosen, user_id))
     except review.StaleData:
         messages.error(request, STALE)
         return redirect(_record_url(chosen, user_id))

@@ -11,8 +11,8 @@ and the database keeps as two columns.
 
 from dataclasses import dataclass
 
-from profiles.birth import format_birth_field
-from profiles.contact import format_no_telp
+from profiles.rules.birth import format_birth_field
+from profiles.rules.contact import format_no_telp
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Field:
     label: str  # as participants read it in the guide
     columns: tuple  # model columns
     # Roster header texts, compared in lower case without anything but letters and digits
-    # (profiles.roster.header_key), so "No. Telp", "NO TELP" and "no_telp" are one header.
+    # (profiles.services.roster.header_key), so "No. Telp", "NO TELP" and "no_telp" are one header.
     aliases: tuple
     heading: str  # the export column
     help_text: str = ""

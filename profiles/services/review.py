@@ -6,7 +6,7 @@ transition is checked and written to the audit history the same way.
 Statuses (DOMAIN.md): belum_diperbarui → diperbarui → dikonfirmasi →
 perlu_revisi / terverifikasi, and dianggap_valid after the deadline.
 
-"Validated" for the certificate is decided by one predicate, validated_q():
+"Validated" for the certificate is decided by one predicate, Participant.objects.validated_q():
 verified by an admin, or past the participant's deadline (the batch deadline,
 or the later date to which an admin reopened editing) and not flagged for
 revision. The stored status dianggap_valid is only the record of that fact in
@@ -24,13 +24,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from profiles.models import Participant, Status
-from profiles.fields import DATA_COLUMNS, missing_fields
+from profiles.rules.fields import DATA_COLUMNS, missing_fields
 
 # Columns that a blank string leaves empty; the birth date is a date column (NULL).
 DATE_COLUMNS = ("tanggal_lahir",)
 
-# Statuses that become "deemed valid" once the participant's deadline has passed.
-DEEMABLE = [Status.BELUM_DIPERBARUI, Status.DIPERBARUI, Status.DIKONFIRMASI, Status.DIANGGAP_VALID]
 
 
 class ReviewError(Exception):
@@ -114,24 +112,9 @@ def missing_items(participant):
     return missing
 
 
-def validated_q(now):
-    """Records the certificate may be printed from (DOMAIN.md, "Validated")."""
-    past_deadline = Q(batch__deadline__lte=now) & (
-        Q(reopened_until__isnull=True) | Q(reopened_until__lte=now)
-    )
-    return Q(status=Status.TERVERIFIKASI) | (past_deadline & Q(status__in=DEEMABLE))
-
-
-def is_validated(participant, now=None):
-    now = now or timezone.now()
-    if participant.status == Status.TERVERIFIKASI:
-        return True
-    return participant.status in DEEMABLE and not participant.can_edit(now)
-
-
 def effective_status(participant, now=None):
     """The status as the export and the dashboard count it."""
-    if participant.status != Status.TERVERIFIKASI and is_validated(participant, now):
+    if participant.status != Status.TERVERIFIKASI and participant.is_validated(now):
         return Status.DIANGGAP_VALID
     return Status(participant.status)
 
@@ -163,6 +146,29 @@ def seen(participant):
     the record version and the photo's uuid (None when there is no photo)."""
     photo_uuid = participant.photo.uuid if participant.photo_id else None
     return {"expected_version": participant.version, "expected_photo": photo_uuid}
+
+
+class UnreadableSeen(ReviewError):
+    def __init__(self):
+        super().__init__("Formulir verifikasi tidak lengkap; muat ulang halaman lalu ulangi.")
+
+
+def seen_from_post(data, pk=None):
+    """What a posted form says the person saw, as seen() gives it: the record version and
+    the photo's uuid (per record on a page of several: version_<pk>, photo_<pk>).
+
+    A missing or garbled value raises UnreadableSeen, so nothing is verified on a guess.
+    """
+    suffix = "" if pk is None else f"_{pk}"
+    try:
+        version = int(data.get(f"version{suffix}", ""))
+    except ValueError:
+        raise UnreadableSeen from None
+    photo = (data.get(f"photo{suffix}") or "").strip()
+    try:
+        return {"expected_version": version, "expected_photo": uuid.UUID(photo) if photo else None}
+    except ValueError:
+        raise UnreadableSeen from None
 
 
 def _check_seen(fresh, expected_version, expected_photo):
@@ -220,7 +226,7 @@ def confirmed_snapshot(participant):
     """The history record of the participant as confirmed, or None when no confirmation stands.
 
     Its columns are the participant's (nama, tempat_lahir, …, photo_id), so
-    profiles.fields.display_rows(snapshot) gives the rows the participant confirmed, and
+    profiles.rules.fields.display_rows(snapshot) gives the rows the participant confirmed, and
     snapshot.history_date is the instant of the confirmation. Any later change revokes
     the confirmation (revoke_approval), so a receipt never shows newer data under an
     older time.
@@ -284,7 +290,7 @@ def request_revision(participant, *, by, note, now=None, days=None):
 
 def deemed_valid_queryset(now, batch=None):
     """Records validated by the deadline whose stored status does not say so yet."""
-    queryset = Participant.objects.filter(validated_q(now)).exclude(
+    queryset = Participant.objects.validated(now).exclude(
         status__in=[Status.TERVERIFIKASI, Status.DIANGGAP_VALID]
     )
     return queryset.filter(batch=batch) if batch is not None else queryset

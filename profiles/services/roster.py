@@ -1,6 +1,6 @@
 """The roster of a batch, imported from the training centre's CSV or XLSX file.
 
-Each row is checked by the same rules as Update Profil (profiles.record.clean_record,
+Each row is checked by the same rules as Update Profil (profiles.rules.record.clean_record,
 lenient about how spreadsheets write dates). A bad or repeated NIP stops that
 row; a blank or invalid field is a warning and leaves only that field for the
 participant to fill in. Re-importing never overwrites what the participant
@@ -27,12 +27,12 @@ from django.utils import timezone
 from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from profiles.birth import format_birth_date
-from profiles import review
+from profiles.rules.birth import format_birth_date
+from profiles.services import review
 from profiles.models import Batch, Participant, User
-from profiles.nip import normalize_nip, parse_nip
-from profiles.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, LABELS
-from profiles.record import clean_record
+from profiles.rules.nip import normalize_nip, parse_nip
+from profiles.rules.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, EDITABLE, FIELDS, LABELS
+from profiles.rules.record import clean_record
 from profiles.backends import clean_access_code, new_access_code
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR = "created", "updated", "unchanged", "conflict", "error"
@@ -47,7 +47,7 @@ STATUS_LABELS = {
 # Header texts are compared in lower case with everything but letters and digits
 # removed, so "No. Telp", "NO TELP" and "no_telp" are one header.
 # Not a field of the guide: the access code a batch may require at first sign-in
-# (profiles.access_codes), kept out of the participant's data.
+# (profiles.services.access_codes), kept out of the participant's data.
 ACCESS_CODE = "kode_akses"
 HEADER_ALIASES = {
     **{field.name: field.aliases for field in FIELDS},

@@ -3,7 +3,7 @@ the participant's choice to use the result or not.
 
 The upload and everything made from it stay private files of a PhotoFix until the
 participant clicks "Gunakan foto ini" (accept_fix); only then does the result become a
-new photo version, through services.accept_photo like any upload.
+new photo version, through photo_versions.store_photo like any upload.
 """
 
 import io
@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from PIL import Image, ImageOps
 
-from profiles import services
+from profiles.services import participants
+from profiles.services.photo_versions import record_upload_attempt, store_photo
 from profiles.models import PhotoFix
-from profiles.photos import fix_photo, get_config
+from profiles.photos import check_photo, fix_photo, get_config
 from profiles.photos import inputs
 from profiles.photos.vendored import ModelFileError
 
@@ -79,10 +81,10 @@ def keep_refused_upload(participant, data, *, by, now=None):
 
 def start_fix(participant, data, *, by, now=None):
     """Store an upload privately and queue the fixer on it; it counts as an upload
-    against the hourly limit (services.UploadLimitReached)."""
+    against the hourly limit (photo_versions.UploadLimitReached)."""
     now = now or timezone.now()
     _check_open(participant, now)
-    services.record_upload_attempt(participant, by=by, now=now)
+    record_upload_attempt(participant, by=by, now=now)
     fix = _new_fix(participant, data, state=State.QUEUED, now=now)
     return _enqueue(fix, now)
 
@@ -186,15 +188,15 @@ def accept_fix(participant, fix_uuid, *, by, now=None):
         # Claimed first, so two clicks (or two tabs) make one photo version.
         if not PhotoFix.objects.filter(pk=fix.pk, state=State.DONE).update(state=State.ACCEPTED):
             raise FixAlreadyUsed("Hasil perbaikan ini sudah dipakai. Muat ulang halaman foto.")
-        report, photo = services.accept_photo(
-            participant, fixed, by=by, now=now, auto_fixed=True, original=original,
-            pipeline_version=fix.pipeline_version, changes=fix.changes,
-            # Counted when the fix was asked for (start_fix, or the refused upload).
-            count_attempt=False,
-        )
-        if photo is None:
+        report = check_photo(fixed)
+        if not report.ok:
             # The fixer checked its output with the same rules; the rules changed since.
             raise FixNotReady("Hasil perbaikan tidak lagi memenuhi syarat foto. Unggah ulang foto Anda.")
+        # Its upload was counted when the fix was asked for (start_fix, or the refused upload).
+        photo = store_photo(
+            participant, fixed, report, by=by, now=now, auto_fixed=True, original=original,
+            pipeline_version=fix.pipeline_version, changes=fix.changes,
+        )
         PhotoFix.objects.filter(pk=fix.pk).update(photo=photo, finished_at=fix.finished_at or now)
     fix.refresh_from_db()
     # The upload now lives on as the photo's original; the fix's copies are not needed.
@@ -233,7 +235,7 @@ def problem_message(fix, now=None):
 
 def _check_open(participant, now):
     if not participant.can_edit(now):
-        raise services.EditingClosed
+        raise participants.EditingClosed
 
 
 def _new_fix(participant, data, *, state, now):
@@ -268,10 +270,13 @@ def preview_of(data):
     return buffer.getvalue()
 
 
-def _enqueue(fix, now):
-    # Imported here: tasks imports this module.
-    from profiles.tasks import fix_photo_task
+@task()
+def fix_photo_task(fix_id):
+    # "Perbaiki foto otomatis": up to seconds of CPU, so never inside the request.
+    run_fix(fix_id)
 
+
+def _enqueue(fix, now):
     PhotoFix.objects.filter(pk=fix.pk).update(queued_at=now)
     result = fix_photo_task.enqueue(fix.pk)
     # With the immediate backend the job has already run: keep its outcome.

@@ -13,16 +13,14 @@ import time
 import zipfile
 
 from defusedcsv import csv
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from profiles.birth import format_birth_date
-from profiles.deadlines import INDONESIAN_ZONES
+from profiles.rules.birth import format_birth_date
+from profiles.rules.deadlines import INDONESIAN_ZONES
 from profiles.models import ExportLog, Participant
-from profiles.fields import DATA_COLUMNS, FIELDS
-from profiles.review import effective_status, validated_q
+from profiles.rules.fields import DATA_COLUMNS, FIELDS
+from profiles.services.review import effective_status
 
 HEADER = [
     *(field.heading for field in FIELDS),
@@ -51,7 +49,7 @@ def export_queryset(*, batch=None, scope=SCOPE_VALIDATED, now=None, queryset=Non
     if batch is not None:
         queryset = queryset.filter(batch=batch)
     if scope == SCOPE_VALIDATED:
-        queryset = queryset.filter(validated_q(now or timezone.now()))
+        queryset = queryset.validated(now or timezone.now())
     # Only the columns a row needs: a 100,000-row export spends its time building objects.
     return (
         queryset.select_related("batch", "verified_by", "photo")
@@ -138,6 +136,13 @@ class XlsxSheet:
     widths = {"A": 21, "B": 32, "C": 24, "J": 28, "K": 40}
 
     def __init__(self):
+        # openpyxl imports numpy (about 100 ms): loaded when a sheet is written, not by
+        # every process that imports the export service (the admin, the mail worker).
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self.write_only_cell, self.illegal_characters = WriteOnlyCell, ILLEGAL_CHARACTERS_RE
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet("Data sertifikat")
         for column, width in self.widths.items():
@@ -146,9 +151,9 @@ class XlsxSheet:
     def _cell(self, value):
         if not isinstance(value, str):
             return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = self.illegal_characters.sub("", value)
         if value.startswith("=") or value.strip().upper() in ERROR_LITERALS:
-            cell = WriteOnlyCell(self.sheet, value=value)
+            cell = self.write_only_cell(self.sheet, value=value)
             cell.data_type = "s"
             return cell
         return value
@@ -250,3 +255,18 @@ def log_export(*, user, batch, fmt, scope, count, source, actor=None, nips=()):
         count=count,
         source=source,
     )
+
+
+def response(queryset, fmt, filename, now):
+    """The export as a download: CSV streamed, XLSX and ZIP from a temporary file."""
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(rows(queryset, now)), content_type=CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # XLSX and ZIP are written to a temporary file (deleted when the response closes it).
+    handle = tempfile.TemporaryFile()
+    render(fmt, queryset, handle, now)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])

@@ -10,8 +10,9 @@ import tempfile
 
 from django.core.files import File
 from django.utils import timezone
+from django_tasks import task
 
-from profiles import exports
+from profiles.services import exports
 from profiles.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -19,10 +20,13 @@ logger = logging.getLogger(__name__)
 
 def start(*, user, batch, scope, fmt="zip"):
     job = ExportJob.objects.create(requested_by=user, batch=batch, format=fmt, scope=scope)
-    from profiles.tasks import build_export_task
-
     build_export_task.enqueue(job.pk)
     return job
+
+
+@task()
+def build_export_task(job_id):
+    build(job_id)
 
 
 def build(job_id, now=None):

@@ -4,6 +4,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from profiles.models import Participant, User
+
 
 def end_sessions(user):
     """Delete every session signed in as `user`; returns how many."""
@@ -25,3 +27,16 @@ def reset_to_nip(participant, *, by):
         participant._change_reason = "Reset ke NIP (masuk pertama dengan NIP)"
         participant.save(update_fields=["updated_at"])
         return end_sessions(user)
+
+
+def create_participant(nip, batch, values, *, by=None):
+    """One participant and its account, first sign-in with the NIP (no hash computed)."""
+    with transaction.atomic():
+        user = User(username=nip)
+        user.set_unusable_password()
+        user.save()
+        participant = Participant(nip=nip, user=user, batch=batch, **values)
+        participant._history_user = by
+        participant._change_reason = "Dibuat"
+        participant.save()
+    return participant

@@ -10,19 +10,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from profiles import photo_fixes, services
+from profiles.services import photo_fixes, uploads
+from profiles.services.participants import EditingClosed
+from profiles.services.photo_versions import UploadLimitReached
 from profiles.decorators import participant_required
 from profiles.forms import PhotoFixForm, PhotoUploadForm
 from profiles.models import Photo, PhotoFix
 from profiles.photos import inputs
-from profiles.views import CLOSED, deadline_context, tell_saved
+from profiles.views.participant import CLOSED, deadline_context, tell_saved
 
 # A phone photo is a few MB; anything far beyond is not worth reading into memory.
 UPLOAD_READ_LIMIT = photo_fixes.READ_LIMIT
 TOO_LARGE = "Ukuran file {mb:.1f} MB terlalu besar; foto harus kurang dari 1 MB."
-# services.UploadLimitReached comes with the integrity work; until then nothing to catch.
-# The checks the fixer can make pass (DOMAIN.md rules 1, 2, 3 and 9).
-FIXABLE = ("format", "size", "ratio", "background")
 GONE = "Foto ini sudah tidak tersedia. Unggah foto lagi."
 
 
@@ -44,20 +43,17 @@ def photo_upload(request, participant):
         if upload.size > UPLOAD_READ_LIMIT:
             form.add_error("foto", TOO_LARGE.format(mb=upload.size / 1024 / 1024))
         else:
-            data = upload.read()
             try:
-                report, photo = services.accept_photo(participant, data, by=request.user, now=now)
-                if photo is None and set(report.errors) & set(FIXABLE) and inputs.kind_of(data):
-                    # Kept now, so "Perbaiki foto otomatis" needs no second upload.
-                    fix = photo_fixes.keep_refused_upload(participant, data, by=request.user, now=now)
-            except services.EditingClosed:
+                outcome = uploads.receive_upload(participant, upload.read(), by=request.user, now=now)
+            except EditingClosed:
                 messages.error(request, CLOSED)
                 return redirect("profile")
-            except services.UploadLimitReached as error:
+            except UploadLimitReached as error:
                 messages.error(request, str(error))
                 return redirect("photo_upload")
-            if photo is not None:
-                tell_saved(request, photo.revoked)
+            report, fix = outcome.report, outcome.kept
+            if outcome.stored:
+                tell_saved(request, outcome.photo.revoked)
                 for code in report.warnings:
                     messages.warning(request, f"Catatan foto: {report.get(code).message}")
                 return redirect("profile")
@@ -110,14 +106,14 @@ def photo_fix_start(request, participant):
                     f"File {upload.size / 1024 / 1024:.1f} MB terlalu besar untuk diperbaiki (batas 20 MB)."
                 )
             fix = photo_fixes.start_fix(participant, upload.read(), by=request.user, now=now)
-    except services.EditingClosed:
+    except EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
     except (PhotoFix.DoesNotExist, ValidationError, photo_fixes.FixError) as error:
         # ValidationError: a "fix" that is no UUID at all.
         messages.error(request, str(error) if isinstance(error, photo_fixes.FixError) else GONE)
         return redirect("photo_upload")
-    except services.UploadLimitReached as error:
+    except UploadLimitReached as error:
         messages.error(request, str(error))
         return redirect("photo_upload")
     return redirect("photo_fix", fix_uuid=fix.uuid)
@@ -163,10 +159,10 @@ def photo_fix_accept(request, participant, fix_uuid):
         photo = photo_fixes.accept_fix(participant, fix_uuid, by=request.user)
     except PhotoFix.DoesNotExist:
         raise Http404 from None
-    except services.EditingClosed:
+    except EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
-    except (photo_fixes.FixError, services.UploadLimitReached) as error:
+    except (photo_fixes.FixError, UploadLimitReached) as error:
         messages.error(request, str(error))
         return redirect("photo_fix", fix_uuid=fix_uuid)
     tell_saved(request, photo.revoked)
@@ -194,7 +190,7 @@ def photo_fix_retry(request, participant, fix_uuid):
         photo_fixes.retry_fix(participant, fix_uuid, by=request.user)
     except PhotoFix.DoesNotExist:
         raise Http404 from None
-    except services.EditingClosed:
+    except EditingClosed:
         messages.error(request, CLOSED)
         return redirect("profile")
     except photo_fixes.FixError as error:

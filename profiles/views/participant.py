@@ -8,16 +8,18 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from profiles import review, statuses
-from profiles.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
+from profiles.services import review
+
+from profiles.rules import statuses
+from profiles.rules.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
 from profiles.decorators import participant_required
-from profiles.fields import display_rows, missing_fields
+from profiles.rules.fields import display_rows, missing_fields
 from profiles.forms import ProfileForm
 from profiles.models import Photo, Status
-from profiles.names import normalize_nama
-from profiles.nip import format_nip
-from profiles.ranks import GOLONGAN_PANGKAT
-from profiles.services import EditConflict, EditingClosed, save_participant_data
+from profiles.rules.names import normalize_nama
+from profiles.rules.nip import format_nip
+from profiles.rules.ranks import GOLONGAN_PANGKAT
+from profiles.services.participants import EditConflict, EditingClosed, save_participant_data
 
 CLOSED = (
     "Batas waktu pembaruan data sudah lewat. Data tidak diubah. "
@@ -178,7 +180,7 @@ NAME_PREVIEW_LIMIT = 300
 @participant_required
 @require_http_methods(["GET"])
 def name_preview(request, participant):
-    """How a typed name will print ("Akan tercetak"): profiles.names decides, not the script."""
+    """How a typed name will print ("Akan tercetak"): profiles.rules.names decides, not the script."""
     raw = request.GET.get("nama", "")
     if len(raw) > NAME_PREVIEW_LIMIT:
         return JsonResponse({"printed": "", "error": "Nama terlalu panjang."})
@@ -197,7 +199,7 @@ def photo(request, photo_uuid):
         # The same answer as for a photo that does not exist.
         raise Http404
     if not photo.file:
-        raise Http404  # an old version whose file was pruned (profiles.retention)
+        raise Http404  # an old version whose file was pruned (profiles.services.retention)
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError:

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
-from profiles.deadlines import BULAN
-from profiles.text import collapse_spaces
+from profiles.rules.deadlines import BULAN
+from profiles.rules.text import collapse_spaces
 
 EXAMPLE = "Contoh: Jayapura;29-2-2000"
 # The guide's first rule, word for word.

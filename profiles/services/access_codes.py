@@ -6,14 +6,10 @@ NIP + NIP. Off by default, as in the guide.
 """
 
 from django.db import transaction
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_http_methods
 
-from profiles import exports
+from profiles.services import exports
 from profiles.backends import new_access_code
-from profiles.models import Batch, Participant
-from profiles.staff_views import staff_permission_required
+from profiles.models import Participant
 
 HEADER = ["NIP", "Nama", "Kode akses"]
 
@@ -37,16 +33,3 @@ def access_code_rows(batch):
         "nip", "nama", "kode_akses"
     ).iterator(chunk_size=exports.CHUNK_SIZE):
         yield [nip, nama, code]
-
-
-@staff_permission_required("profiles.export_certificates")
-@require_http_methods(["GET"])
-def access_codes_csv(request, batch_id):
-    batch = get_object_or_404(Batch, pk=batch_id)
-    ensure_access_codes(batch)
-    exports.log_export(user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_ACCESS_CODES,
-                       count=Participant.objects.filter(batch=batch).count(), source="web")
-    response = StreamingHttpResponse(exports.csv_chunks(access_code_rows(batch)), content_type=exports.CONTENT_TYPES["csv"])
-    name = exports.filename_for(batch, "csv").replace("sertifikat-", "kode-akses-")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

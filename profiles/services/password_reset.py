@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from profiles.backends import normalize_username
-from profiles.mail import queue_mail
+from profiles.services.mail import queue_mail
 from profiles.models import Participant, PasswordResetRequest
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ WINDOW = timedelta(hours=1)
 
 
 def nip_hash(nip):
-    return salted_hmac("profiles.password_reset", nip).hexdigest()
+    return salted_hmac("profiles.services.password_reset", nip).hexdigest()
 
 
 def client_address(request):

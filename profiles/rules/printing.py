@@ -2,14 +2,14 @@
 
 The certificate preview, its PDF and the staff review desk all show these lines, so
 staff verify exactly what the participant previewed. The formatting rules live in the
-rule modules (names are stored canonically by profiles.names; the birth line and the
-spaced NIP come from profiles.birth and profiles.nip).
+rule modules (names are stored canonically by profiles.rules.names; the birth line and the
+spaced NIP come from profiles.rules.birth and profiles.rules.nip).
 """
 
 from dataclasses import dataclass
 
-from profiles.birth import format_birth_line
-from profiles.nip import format_nip
+from profiles.rules.birth import format_birth_line
+from profiles.rules.nip import format_nip
 
 
 @dataclass(frozen=True)

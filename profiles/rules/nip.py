@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from profiles.choices import LAKI_LAKI, PEREMPUAN, normalize_jenis_kelamin
+from profiles.rules.choices import LAKI_LAKI, PEREMPUAN, normalize_jenis_kelamin
 
 EXAMPLE = "Contoh: 19930121 202012 1 001 (boleh dengan atau tanpa spasi)."
 GENDERS = {"1": LAKI_LAKI, "2": PEREMPUAN}

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from profiles.models import MailLog
 
@@ -33,8 +34,6 @@ def queue_mail(*, kind, to, context, participant=None, by=None, dedupe_key=None,
     Returns the MailLog, or None when `dedupe_key` was used before (a reminder already
     sent today). With `send_now` it is delivered in this process instead of queued.
     """
-    from profiles.tasks import send_mail_task
-
     subject, body = render(kind, {"participant": participant, **context})
     try:
         with transaction.atomic():
@@ -49,6 +48,11 @@ def queue_mail(*, kind, to, context, participant=None, by=None, dedupe_key=None,
         return deliver(log.pk)
     send_mail_task.enqueue(log.pk)
     return log
+
+
+@task()
+def send_mail_task(log_id):
+    deliver(log_id)
 
 
 def deliver(log_id):

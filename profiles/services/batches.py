@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from profiles.deadlines import INDONESIAN_ZONES
+from profiles.rules.deadlines import INDONESIAN_ZONES
 from profiles.models import Batch
 
 ZONES = dict(INDONESIAN_ZONES)
@@ -82,3 +82,16 @@ def batches_with_counts():
 
 def format_deadline_wib(deadline):
     return f"{deadline.astimezone(WIB):%Y-%m-%d %H:%M} WIB"
+
+
+class BatchNotFound(LookupError):
+    pass
+
+
+def find_batch(name):
+    """The batch called `name`; BatchNotFound names the batches there are."""
+    try:
+        return Batch.objects.get(name=name)
+    except Batch.DoesNotExist:
+        known = ", ".join(f"“{n}”" for n in Batch.objects.values_list("name", flat=True)[:20]) or "(belum ada)"
+        raise BatchNotFound(f"Angkatan “{name}” tidak ditemukan. Angkatan yang ada: {known}.") from None

@@ -5,9 +5,9 @@ from django.template.loader import render_to_string
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from profiles.certificate import photo_data_uri, render_pdf
+from profiles.services.certificates import photo_data_uri, render_pdf
 from profiles.decorators import participant_required
-from profiles.printing import certificate_lines
+from profiles.rules.printing import certificate_lines
 
 
 def certificate_context(participant):

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
-from profiles.birth import format_birth_date
-from profiles.fields import BIRTH_PARTS, BY_NAME, DATA_COLUMNS, EDITABLE
+from profiles.rules.birth import format_birth_date
+from profiles.rules.fields import BIRTH_PARTS, BY_NAME, DATA_COLUMNS, EDITABLE
 from profiles.models import Participant, Status
 
 # Photo check codes as staff read them. The one map for the admin and the desk; it

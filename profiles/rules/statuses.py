@@ -8,7 +8,17 @@ a request.
 
 from dataclasses import dataclass
 
-from profiles.models import Status
+from django.db.models import TextChoices
+
+
+class Status(TextChoices):
+    BELUM_DIPERBARUI = "belum_diperbarui", "Belum diperbarui"
+    DIPERBARUI = "diperbarui", "Diperbarui"
+    DIKONFIRMASI = "dikonfirmasi", "Dikonfirmasi"
+    PERLU_REVISI = "perlu_revisi", "Perlu revisi"
+    TERVERIFIKASI = "terverifikasi", "Terverifikasi"
+    DIANGGAP_VALID = "dianggap_valid", "Dianggap valid"
+
 
 # One sentence per (effective) status, as the participant reads it.
 EXPLANATIONS = {

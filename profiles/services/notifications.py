@@ -1,6 +1,6 @@
 """E-mail to participants from staff: the revision request and the reminders.
 
-Both go through profiles.mail.queue_mail (recorded in MailLog, sent by a task) to the
+Both go through profiles.services.mail.queue_mail (recorded in MailLog, sent by a task) to the
 official address on record. Reminders are idempotent within a day: the MailLog
 dedupe key names the participant and the local date, so a second run the same day
 sends nothing new; a send that failed may be tried again.
@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import review
-from profiles.deadlines import describe_deadline
-from profiles.mail import queue_mail
+from profiles.services import review
+from profiles.rules.deadlines import describe_deadline
+from profiles.services.mail import queue_mail
 from profiles.models import MailLog, Participant, Status
 
 

