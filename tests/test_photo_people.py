@@ -66,6 +66,16 @@ def test_a_face_overlapping_the_participants_head_cannot_be_separated():
         people.choose([face(300, 200, 120), face(400, 170, 100)], (400, 600), 0.5)
 
 
+def test_a_whole_face_posing_beside_the_participant_makes_a_group_photo():
+    with pytest.raises(people.Inseparable):
+        people.choose([face(300, 200, 120), face(480, 200, 110)], (400, 600), 0.5)
+
+
+def test_a_face_cut_by_the_frame_edge_beside_the_participant_is_a_bystander():
+    main, others = people.choose([face(300, 200, 120), face(570, 200, 110)], (400, 600), 0.5)
+    assert main.box.cx == 300 and len(others) == 1
+
+
 def test_a_small_face_far_behind_does_not_count_as_a_second_person():
     main, others = people.choose([face(300, 200, 120), face(120, 240, 40)], (400, 600), 0.5)
     assert main.width == 120 and len(others) == 1

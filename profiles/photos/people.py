@@ -12,8 +12,9 @@ decided by geometry, in the output frame:
    in face widths) are that person's;
 3. the connected part of what is left that holds the participant's face.
 
-A second face too close to the participant's head, or as large and as central, cannot be
-separated honestly: the caller refuses the photo ("several_faces").
+A second face too close to the participant's head, as large and as central, or posing
+beside them (whole, within two face widths: a group photo) cannot be separated honestly:
+the caller refuses the photo ("several_faces").
 """
 
 from dataclasses import replace
@@ -27,6 +28,12 @@ import numpy as np
 # face widths to the participant's overlaps their head (one behind the other).
 AMBIGUOUS = 0.85
 SPLIT_MIN = 1.2
+# A whole face (not cut by the photo's edge) nearer than GROUP_DISTANCE face widths is
+# someone posing with the participant, their face partly inside the head-to-chest crop
+# (which reaches ±1.1 face widths): a group photo, refused. A face cut by the frame edge
+# there is a bystander at the edge of the picture and is removed; a whole face further
+# away is outside the crop but for the shoulders (tracking's three men: 2.6 widths).
+GROUP_DISTANCE = 2.0
 # Above the head's ellipse, a column this many face widths to each side of the face
 # centre is kept: a cap, a bun or a hijab rising above the ellipse (Grace Hopper's cap is
 # ±0.6), never as wide as the upper side margins the checks measure (±0.78 and beyond).
@@ -60,9 +67,16 @@ def choose(faces, shape, second_min):
     counted = [face for face in others if face.width >= second_min * main.width]
     for face in counted:
         distance = np.hypot(face.box.cx - main.box.cx, face.box.cy - main.box.cy) / main.width
-        if score(face) >= AMBIGUOUS * score(main) or distance < SPLIT_MIN:
+        posing = distance < GROUP_DISTANCE and _whole(face, width, height)
+        if score(face) >= AMBIGUOUS * score(main) or distance < SPLIT_MIN or posing:
             raise Inseparable(1 + len(counted))
     return main, others
+
+
+def _whole(face, width, height):
+    """Whether the face lies entirely in the photo (not cut by its edge)."""
+    oval = face.oval
+    return bool((oval[:, 0] >= 0).all() and (oval[:, 0] < width).all() and (oval[:, 1] >= 0).all() and (oval[:, 1] < height).all())
 
 
 def moved(face, matrix):
