@@ -138,3 +138,31 @@ def test_the_man_in_the_middle_of_three_is_fixed_without_his_neighbours():
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=92)
     assert ghost(buffer.getvalue()) < 0.01
+
+
+ENLARGED = ("clm_audrey", "clm_SeanConnery", "grace_hopper", "astronaut", "tracking_faces")
+
+
+def corpus_outputs():
+    """Every corpus photo meant to be fixed, and portraits of the corpus enlarged to 12 MP."""
+    names = [name for name, label in corpus.LABELS.items() if name in corpus.VARIANTS and not label.startswith("refuse")]
+    return [(name, lambda name=name: corpus.variant(name)) for name in names] + [
+        (f"{name}_12mp", lambda name=name: enlarged(corpus.photo(name))) for name in ENLARGED
+    ]
+
+
+def enlarged(data, side=3000):
+    with Image.open(io.BytesIO(data)) as image:
+        scale = side / min(image.size)
+        image = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, build", corpus_outputs(), ids=[name for name, _ in corpus_outputs()])
+def test_no_fixed_corpus_photo_shows_anyone_in_its_upper_side_margins(name, build):
+    result = fix_photo(build(), FIX)
+    if result.ok:
+        output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
+        assert background.ghost_share(output, landmarks.detect(output)[0].box, get_config()) < 0.01
