@@ -89,19 +89,9 @@ def real_photos():
     """[(name, bytes)]: the corpus photos the fixer is meant to fix (labels fixable and
     warn:*, the phone-like variants), the ENLARGED originals, and the speaker with a
     colleague at the edge built from faces.jpg (tests/bystanders.py)."""
-    from PIL import Image
+    from tests import bystanders, corpus, walls
 
-    from tests import bystanders, corpus
-
-    def enlarged(data):
-        with Image.open(io.BytesIO(data)) as image:
-            scale = CORPUS_SIDE / min(image.size)
-            image = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=92)
-        return buffer.getvalue()
-
-    photos = [(f"{name}_12mp", enlarged(corpus.photo(name))) for name in ENLARGED]
+    photos = [(f"{name}_12mp", walls.enlarged(corpus.photo(name), CORPUS_SIDE)) for name in ENLARGED]
     photos.append(("speaker_colleague_12mp", bystanders.real_speaker_with_colleague(corpus.photo("tracking_faces"))))
     photos += [(name, corpus.variant(name)) for name, label in corpus.LABELS.items() if name in corpus.VARIANTS and not label.startswith("refuse")]
     return photos
@@ -139,7 +129,7 @@ def measure_corpus(runs):
     prints JSON rows and writes the contact sheet."""
     import cv2
     import numpy as np
-    from PIL import Image, ImageDraw, ImageOps
+    from PIL import Image, ImageOps
 
     from profiles.photos import background, fix_photo, landmarks
     from profiles.photos.config import build_fix_config, get_config

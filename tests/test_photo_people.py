@@ -11,7 +11,7 @@ from PIL import Image
 from profiles.photos import background, fix_photo, landmarks, people
 from profiles.photos.config import build_fix_config, get_config
 from profiles.photos.landmarks import Box
-from tests import bystanders, corpus
+from tests import bystanders, corpus, walls
 
 # Eyes, mouth and tilt are not what these tests are about.
 FIX = build_fix_config({"max_roll": 15.0, "eye_blink_max": 1.0, "mouth_gap_max": 1.0})
@@ -133,11 +133,7 @@ def test_a_real_speaker_with_a_colleague_at_the_edge_leaves_no_ghost():
 
 def test_the_man_in_the_middle_of_three_is_fixed_without_his_neighbours():
     # Enlarged to 12 MP: as shipped (600×346) his face is too small for the output.
-    with Image.open(io.BytesIO(corpus.photo("tracking_faces"))) as image:
-        image = image.convert("RGB").resize((5202, 3000), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92)
-    assert ghost(buffer.getvalue()) < 0.01
+    assert ghost(walls.enlarged(corpus.photo("tracking_faces"))) < 0.01
 
 
 ENLARGED = ("clm_audrey", "clm_SeanConnery", "grace_hopper", "astronaut", "tracking_faces")
@@ -147,17 +143,8 @@ def corpus_outputs():
     """Every corpus photo meant to be fixed, and portraits of the corpus enlarged to 12 MP."""
     names = [name for name, label in corpus.LABELS.items() if name in corpus.VARIANTS and not label.startswith("refuse")]
     return [(name, lambda name=name: corpus.variant(name)) for name in names] + [
-        (f"{name}_12mp", lambda name=name: enlarged(corpus.photo(name))) for name in ENLARGED
+        (f"{name}_12mp", lambda name=name: walls.enlarged(corpus.photo(name))) for name in ENLARGED
     ]
-
-
-def enlarged(data, side=3000):
-    with Image.open(io.BytesIO(data)) as image:
-        scale = side / min(image.size)
-        image = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("name, build", corpus_outputs(), ids=[name for name, _ in corpus_outputs()])
