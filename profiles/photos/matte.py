@@ -117,10 +117,14 @@ SEPARATION = (12.0, 40.0)
 # under CARVE_FROM), the matte is lowered to 0; from CARVE_TO on it is left as it is.
 CARVE_FROM, CARVE_TO = 0.15, 0.6
 OFF_LINE = 0.25
+WALL_NEAR, WALL_FAR = 30.0, 60.0
 SURE_WALL, SURE_PERSON = 0.02, 0.98
 # Edge pixels from UNMIX_TO alpha on keep their own colour with the wall taken out; below
 # UNMIX_FROM they take the local person colour (blur fusion); in between a blend.
 UNMIX_FROM, UNMIX_TO = 0.2, 0.6
+# An edge pixel within MIX_NEAR of the line from wall to person colour is a mix of the two
+# and is unmixed; from MIX_FAR off it, it is a colour of its own and kept.
+MIX_NEAR, MIX_FAR = 20.0, 45.0
 
 
 def _local_mean(image, weight, radius, wide_radius):
@@ -198,6 +202,9 @@ def clean(rgb, alpha, carve_rows=None):
         # by its position on it: a white collar beside a jaw on a beige wall is neither.
         off_line = _norm(pixels - wall_here - position[:, None] * difference)
         trust *= off_line < WALL_LIKE + OFF_LINE * separation
+        # And only what is near the wall colour itself: a pale ear beside dark hair lies
+        # nearer the wall than the hair does, but is no wall.
+        trust *= np.clip((WALL_FAR - _norm(pixels - wall_here)) / (WALL_FAR - WALL_NEAR), 0, 1)
         carved = np.clip((position - CARVE_FROM) / (CARVE_TO - CARVE_FROM), 0, 1)
         lowered.reshape(-1)[band] = trust * np.maximum(small_alpha.reshape(-1)[band] - carved, 0)
         lowered = cv2.GaussianBlur(lowered, (5, 5), 0)
@@ -219,5 +226,12 @@ def clean(rgb, alpha, carve_rows=None):
     exact = (pixels - (1 - a) * wall_here) / np.maximum(a, 1e-3)
     weight = np.clip((a - UNMIX_FROM) / (UNMIX_TO - UNMIX_FROM), 0, 1)
     estimate = weight * exact + (1 - weight) * blurred
+    # Only a pixel that looks like a mix of the two is unmixed: one of a colour of its own
+    # (a pale ear beside dark hair, whose matte the model left soft) keeps its colour.
+    difference = person_here - wall_here
+    along = np.clip(_dot(pixels - wall_here, difference) / np.maximum(_dot(difference, difference), 1e-6), 0, 1)
+    off_line = _norm(pixels - wall_here - along[:, None] * difference)
+    mixed = np.clip((MIX_FAR - off_line) / (MIX_FAR - MIX_NEAR), 0, 1)[:, None]
+    estimate = mixed * estimate + (1 - mixed) * pixels
     out.reshape(-1, 3)[edge] = np.clip(np.rint(estimate), 0, 255).astype(np.uint8)
     return out_alpha, out
