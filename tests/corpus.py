@@ -93,10 +93,15 @@ LABELS = {
     "clm_skullmask": refuse("eyes_hidden"),
     # Not a person.
     "clm_ironman": refuse("no_face"),
-    # Several people: three, three to five, six.
-    "tracking_faces": refuse("several_faces"),
+    # Several people: three to five, six, posing close together or equally central.
     "insightface_t1": refuse("several_faces"),
-    **{f"faceapi_sample{n}": refuse("several_faces") for n in range(1, 7)},
+    **{f"faceapi_sample{n}": refuse("several_faces") for n in range(2, 7)},
+    # Several people the fixer can separate (profiles/photos/people.py: the most central,
+    # largest face; the others further than two face widths): what is refused is the main
+    # person's own photo. Three men in a row: the middle one, too small for the print.
+    "tracking_faces": refuse("face_too_small"),
+    # Three women, apart: the central one, her head tilted 25° (levelling goes to 20°).
+    "faceapi_sample1": refuse("head_tilted"),
     # A 112×112 face crop enlarged to 12 MP: the pixels are there, the detail is not.
     "insightface_tom_hanks_12mp": refuse("resolution_low"),
     # The video frames as they are: 720×576, the frame ends at the collar.
@@ -104,6 +109,10 @@ LABELS = {
         "01829", "02045", "02159", "02221", "02683", "02888", "03909", "03979", "04000", "04035", "04117",
     )},
 }
+
+# Group photos the fixer separates (their labels name the main person's problem): their
+# eyes and mouth are not judged as one person's.
+GROUPS = {"tracking_faces", "faceapi_sample1"}
 
 # What the eyes and mouth of each single person do, looked at one by one at full size:
 # every other person in the corpus has both eyes open and the mouth closed or smiling

@@ -59,3 +59,24 @@ def measure(hsv, faces, config):
     red = colours.red_mask(pixels, config)
     name, share = colours.dominant(colours.name_indices(pixels, config))
     return Background(float(red.mean()), name, share, len(pixels))
+
+
+def side_margins(shape, face, config):
+    """The upper side margins outside the participant's head (bool, `shape`): the side
+    strips of the checks' background region (config.background_side of the width on each
+    side), down to the shoulders, without the head ellipse and the drape of `face` (a
+    landmarks.Box, or anything with cx, cy and w). A bystander shows here."""
+    height, width = shape[:2]
+    side = round(config.background_side * width)
+    columns = np.arange(width)[None, :]
+    strips = (columns < side) | (columns >= width - side)
+    return region(shape, [face], config) & strips
+
+
+def ghost_share(rgb, face, config):
+    """The share of the upper side margins (side_margins) that is not red, for an RGB image."""
+    margins = side_margins(rgb.shape, face, config)
+    if not margins.any():
+        return 0.0
+    red = colours.red_mask(colours.hsv(rgb)[margins], config)
+    return float(1 - red.mean())

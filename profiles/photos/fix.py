@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from profiles.photos import checks, detail, framing, inputs, landmarks, matte, segment
+from profiles.photos import checks, detail, framing, inputs, landmarks, matte, people, segment
 from profiles.photos.config import get_config, get_fix_config
 from profiles.photos.report import PhotoReport
 
@@ -182,7 +182,8 @@ def _input_values(problem):
 def _fix(data, upright, small, masking, config):
     rgb = upright.rgb
     try:
-        face = _one_face(landmarks.detect(small), small, config)
+        main, others = _participant(landmarks.detect(small), small.shape, config)
+        face = _one_face([main] if main else [], small, config)
     finally:
         mask = masking.result()
     resolution = _enough_resolution(face, upright, small, config)
@@ -206,7 +207,7 @@ def _fix(data, upright, small, masking, config):
     # The model sees 256×256 whatever it is given, and the matte's coefficients are fitted
     # at half size: the mask is made at half size too.
     half = cv2.resize(out, (round(size[0] / 2), round(size[1] / 2)), interpolation=cv2.INTER_LINEAR)
-    person = segment.person_mask(half)
+    person = _only_participant(segment.person_mask(half), face, others, crop.matrix, half.shape[1] / size[0])
     alpha = matte.refine(out, person)
     if valid is not None:
         alpha *= valid
@@ -215,6 +216,7 @@ def _fix(data, upright, small, masking, config):
     warnings, codes = [], []
     if _light_headwear_risk(half, person, alpha, crop, config):
         warnings.append(LIGHT_HEADWEAR)
+    alpha, out = matte.clean(out, alpha, _carve_rows(out_points))
     fixed = matte.put_behind(out, alpha, colour)
 
     encoded = _encode_under(fixed, config)
@@ -275,6 +277,30 @@ def _shrink(rgb, factor):
         return rgb
     height, width = (rgb.shape[0] // factor) * factor, (rgb.shape[1] // factor) * factor
     return cv2.resize(rgb[:height, :width], (width // factor, height // factor), interpolation=cv2.INTER_AREA)
+
+
+def _participant(faces, shape, config):
+    """(main face, other faces): the participant is the largest, most central face."""
+    try:
+        return people.choose(faces, shape, config.face_second_min)
+    except people.Inseparable as problem:
+        raise Refused("several_faces", faces=problem.faces) from None
+
+
+def _only_participant(person, face, others, matrix, scale):
+    """The person mask (made at `scale` of the output) without bystanders: `face` and
+    `others` are in the analysis image, `matrix` maps it to the output."""
+    to_mask = np.diag([scale, scale]) @ matrix
+    return people.keep_participant(
+        person, people.moved(face, to_mask), [people.moved(other, to_mask) for other in others], get_config(),
+    )
+
+
+def _carve_rows(points):
+    """The rows (output pixels) where the matte may be carved to the wall colour: the
+    head, down to half a face height under the chin (the gap between jaw and collar)."""
+    chin = float(points[landmarks.CHIN][1])
+    return round(chin + 0.5 * (chin - float(points[landmarks.FOREHEAD][1])))
 
 
 def _one_face(faces, small, config):

@@ -1,0 +1,80 @@
+"""The edge cleanup (matte.clean): wall-coloured gaps the model filled are carved out, the
+wall colour is taken out of edge pixels, and the person is otherwise left as it is."""
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from profiles.photos import fix_photo, matte
+from tests import edges, walls
+
+WALL = np.array([238, 236, 230], np.float32)  # a white wall
+HAIR = np.array([60, 45, 40], np.float32)
+
+
+def picture(wall=WALL, person=HAIR):
+    """A dark head on a wall (rgb, alpha at 600×800): the matte's edge runs along x=300
+    with a 6 px soft ramp; rows 200–260 hold a wall-coloured notch 24 px deep that the
+    matte counts as person (the gap under a jaw the model smooths over)."""
+    height, width = 800, 600
+    rgb = np.empty((height, width, 3), np.float32)
+    rgb[:] = wall
+    rgb[:, :300] = person
+    rgb[200:260, 276:300] = wall
+    alpha = np.clip((303 - np.arange(width, dtype=np.float32)) / 6, 0, 1)[None, :].repeat(height, axis=0)
+    return rgb.astype(np.uint8), alpha.astype(np.float32)
+
+
+def test_a_wall_coloured_gap_inside_the_matte_is_carved_out():
+    rgb, alpha = picture()
+    cleaned, _ = matte.clean(rgb, alpha)
+    assert alpha[230, 288] == 1 and cleaned[230, 288] < 0.1
+
+
+def test_the_gap_below_the_carving_rows_is_left():
+    rgb, alpha = picture()
+    cleaned, _ = matte.clean(rgb, alpha, carve_rows=150)
+    assert cleaned[230, 288] == 1
+
+
+def test_the_person_away_from_the_gap_keeps_its_matte_and_pixels():
+    rgb, alpha = picture()
+    cleaned, out = matte.clean(rgb, alpha)
+    assert np.array_equal(cleaned[500:, :290], alpha[500:, :290])
+    assert np.array_equal(out[500:, :295], rgb[500:, :295])
+
+
+def test_an_edge_pixel_shows_the_person_colour_not_the_wall():
+    rgb, alpha = picture()
+    rgb[400:, 296:304] = np.rint(0.5 * HAIR + 0.5 * WALL).astype(np.uint8)  # a mixed rim
+    alpha[400:, 296:304] = 0.5
+    cleaned, out = matte.clean(rgb, alpha)
+    assert cleaned[500, 300] == pytest.approx(0.5, abs=0.05)
+    assert np.abs(out[500, 300].astype(float) - HAIR).max() < 12
+
+
+def test_a_colour_unlike_both_wall_and_person_is_not_carved():
+    rgb, alpha = picture(wall=np.array([222, 202, 168], np.float32), person=np.array([200, 150, 130], np.float32))
+    rgb[200:260, 276:300] = (225, 225, 230)  # a pale grey collar beside the jaw, on a beige wall
+    cleaned, _ = matte.clean(rgb, alpha)
+    assert cleaned[230, 288] == 1
+
+
+@pytest.mark.parametrize("wall", ["white", "light_blue"])
+def test_a_fixed_photo_leaves_a_third_of_the_wall_the_raw_matte_leaves_at_the_edge(monkeypatch, wall):
+    data = walls.phone_photo(wall, 1200, 1600, shirt="blue")
+    source = walls.upright(data)
+
+    def residue():
+        result = fix_photo(data)
+        output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
+        warped = cv2.warpAffine(source, np.array(result.transform), (827, 1240), flags=cv2.INTER_AREA)
+        return edges.edge_residue(warped, output)[0]
+
+    cleaned = residue()
+    monkeypatch.setattr(matte, "clean", lambda rgb, alpha, carve_rows=None: (alpha, rgb))
+    raw = residue()
+    assert raw > 500 and cleaned <= raw / 3
