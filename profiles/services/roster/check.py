@@ -1,8 +1,8 @@
 """Checking roster rows by the rules of Update Profil; pure, nothing is written here."""
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from profiles.backends import clean_access_code
 from profiles.rules.nip import normalize_nip, parse_nip
 from profiles.rules.record import clean_record
-from profiles.services.roster.parse import ACCESS_CODE, EXTRA_CELLS, RECORD_INPUTS
+from profiles.rules.fields import BIRTH, BIRTH_PARTS, DATA_COLUMNS, LABELS
+from profiles.services.roster.parse import ACCESS_CODE, EXTRA_CELLS, RECORD_INPUTS, UnreadableCell
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, ERROR = "created", "updated", "unchanged", "conflict", "error"
 # A row identical to an earlier one for the same NIP: imported once, this copy skipped.
@@ -28,22 +29,47 @@ SHIFTED = (
 )
 
 
-@dataclass
+# Row results are kept for the whole report (100,000 of them for a national roster): no
+# per-instance dict, one shared empty mapping until a row has something to say, and the
+# checked values packed in a tuple in VALUE_COLUMNS order.
+_NOTHING = MappingProxyType({})
+_ABSENT = object()
+VALUE_COLUMNS = DATA_COLUMNS
+
+
 class RowResult:
-    row: int
-    nip: str = ""
-    status: str = ""
-    errors: dict = field(default_factory=dict)
-    warnings: dict = field(default_factory=dict)
-    values: dict = field(default_factory=dict, repr=False)
-    # The row's cells as read, to tell an identical repeated row from a differing one.
-    cells: tuple = field(default=(), repr=False)
-    access_code: str = field(default="", repr=False)
+    __slots__ = ("row", "nip", "status", "errors", "warnings", "cells", "access_code", "_values")
+
+    def __init__(self, row, nip="", status="", errors=None, warnings=None, values=None, cells=0, access_code=""):
+        self.row, self.nip, self.status = row, nip, status
+        self.errors = errors or _NOTHING
+        self.warnings = warnings or _NOTHING
+        self.values = values or {}
+        # A fingerprint of the row's cells as read, to tell an identical repeated row from
+        # a differing one (compared only between rows of one NIP).
+        self.cells = cells
+        self.access_code = access_code
+
+    def __repr__(self):
+        return f"RowResult(row={self.row!r}, nip={self.nip!r}, status={self.status!r}, errors={dict(self.errors)!r}, warnings={dict(self.warnings)!r})"
+
+    @property
+    def values(self):
+        """The row's checked values by model field (fields left blank or invalid are absent)."""
+        return {name: value for name, value in zip(VALUE_COLUMNS, self._values) if value is not _ABSENT}
+
+    @values.setter
+    def values(self, values):
+        self._values = tuple(values.get(name, _ABSENT) for name in VALUE_COLUMNS) if values else ()
 
     def add_error(self, name, error):
+        if self.errors is _NOTHING:
+            self.errors = {}
         self.errors.setdefault(name, []).extend(error.error_list)
 
     def add_warning(self, name, error):
+        if self.warnings is _NOTHING:
+            self.warnings = {}
         self.warnings.setdefault(name, []).extend(error.error_list)
 
     def codes(self, kind="errors"):
@@ -70,6 +96,8 @@ NIP_AS_NUMBER = (
 
 
 def _nip(raw, today):
+    if isinstance(raw, UnreadableCell):
+        raise ValidationError(raw.message, code=raw.code)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         # Spreadsheet numbers keep 15 significant digits; an 18-digit NIP is already damaged.
         raise ValidationError(NIP_AS_NUMBER.format(shown=raw), code="nip_number_cell")
@@ -86,16 +114,22 @@ def _cell(value):
         return value or ""
     if isinstance(value, (date, datetime)):
         return value
+    if isinstance(value, UnreadableCell):
+        return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimiter=","):
+def _fingerprint(raw):
+    return hash(tuple(sorted((name, str(_cell(value))) for name, value in raw.items() if name != EXTRA_CELLS)))
+
+
+def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimiter=",", memo=None):
     """One row by the same rules as Update Profil; nothing is written here."""
     rules = rules or record_rules()
     result = RowResult(row=row_number)
-    result.cells = tuple(sorted((name, str(_cell(value))) for name, value in raw.items() if name != EXTRA_CELLS))
+    result.cells = _fingerprint(raw)
     if raw.get(EXTRA_CELLS):
         # Shifted cells would put one field's value into another: the row is not imported.
         result.nip = normalize_nip(raw.get("nip"))
@@ -106,12 +140,12 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
     try:
         result.nip = _nip(raw.get("nip"), today)
     except ValidationError as error:
-        result.nip = normalize_nip(raw.get("nip"))
+        result.nip = normalize_nip(_cell(raw.get("nip")))
         result.add_error("nip", error)
         result.status = ERROR
         return result
-    record = clean_record(result.nip, {name: _cell(value) for name, value in raw.items() if name in RECORD_INPUTS},
-                          today=today, lenient=True, **rules)
+    inputs = {name: _cell(value) for name, value in raw.items() if name in RECORD_INPUTS}
+    record = clean_record(result.nip, inputs, today=today, lenient=True, memo=memo, **rules)
     result.values = record.values
     if not _blank_cell(raw.get(ACCESS_CODE)):
         result.access_code = clean_access_code(_cell(raw.get(ACCESS_CODE)))
@@ -121,13 +155,35 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
                 "bila angkatan memerlukannya.",
                 code="access_code_invalid",
             ))
+    unreadable = {name: value for name, value in raw.items() if isinstance(value, UnreadableCell)}
+    for name, cell in unreadable.items():
+        result.add_warning(_reported_as(name), ValidationError(cell.message, code=cell.code))
     for name, errors in record.errors.items():
         for error in errors:
             # A column the file does not have is reported once for the file, not per row.
             if error.code == "required" and name in missing_columns:
                 continue
+            # A cell that is not blank but unreadable has its own message above.
+            if error.code == "required" and _is_unreadable_cell(name, error, unreadable):
+                continue
             result.add_warning(name, error)
     return result
+
+
+def _reported_as(name):
+    return BIRTH if name in BIRTH_PARTS else name
+
+
+def _is_unreadable_cell(name, error, unreadable):
+    if name in unreadable:
+        return True
+    if name != BIRTH:
+        return False
+    # A birth error from two columns names the part it is about ("Tempat lahir wajib diisi.").
+    labels = [BIRTH_PARTS[part][0] for part in unreadable if part in BIRTH_PARTS]
+    if len(labels) == 2 or (labels and error.message.startswith(LABELS[BIRTH])):
+        return True
+    return any(error.message.startswith(label) for label in labels)
 
 
 def _blank_cell(value):
@@ -143,44 +199,48 @@ def record_rules():
 
 
 def check_rows(roster, *, today):
-    """Check every row (and NIPs repeated across rows); consumes roster.rows."""
-    rules = record_rules()
+    """Check every row as the file streams in, then the NIPs repeated across rows."""
+    rules, memo = record_rules(), {}
     missing = set(roster.missing)
-    results = []
-    # The raw cells are released row by row as their results are made (memory of big rosters).
-    rows, roster.rows = roster.rows, []
-    while rows:
-        number, raw = rows.pop()
-        results.append(check_row(number, raw, today=today, missing_columns=missing, rules=rules, delimiter=roster.delimiter))
-    results.reverse()
+    results = [
+        check_row(number, raw, today=today, missing_columns=missing, rules=rules, delimiter=roster.delimiter,
+                  memo=memo)
+        for number, raw in roster.rows
+    ]
+    _mark_repeated_nips(results)
+    return results
+
+
+def _mark_repeated_nips(results):
     by_nip = {}
     for result in results:
         if not result.errors:
             by_nip.setdefault(result.nip, []).append(result)
     for nip, repeated in by_nip.items():
         if len(repeated) > 1:
-            lines = ", ".join(str(r.row) for r in repeated)
-            if len({r.cells for r in repeated}) == 1:
-                # The same row pasted twice: nothing to decide, import the first copy.
-                for result in repeated:
-                    result.add_warning("nip", ValidationError(
-                        f"NIP {nip} muncul lebih dari sekali di file dengan isi yang sama (baris {lines}); "
-                        f"diimpor satu kali dari baris {repeated[0].row}.",
-                        code="nip_repeated_identical",
-                    ))
-                for result in repeated[1:]:
-                    result.status = DUPLICATE
-                continue
-            # Which of the differing rows is right is for staff to decide: none is imported.
-            for result in repeated:
-                result.add_error("nip", ValidationError(
-                    f"NIP {nip} muncul lebih dari sekali di file (baris {lines}). "
-                    "Hapus baris ganda, lalu impor lagi.",
-                    code="nip_duplicate",
-                ))
-                result.status = ERROR
+            _mark_repeated(nip, repeated)
     for result in results:
-        result.cells = ()
-    return results
+        result.cells = 0
 
 
+def _mark_repeated(nip, repeated):
+    lines = ", ".join(str(r.row) for r in repeated)
+    if len({r.cells for r in repeated}) == 1:
+        # The same row pasted twice: nothing to decide, import the first copy.
+        for result in repeated:
+            result.add_warning("nip", ValidationError(
+                f"NIP {nip} muncul lebih dari sekali di file dengan isi yang sama (baris {lines}); "
+                f"diimpor satu kali dari baris {repeated[0].row}.",
+                code="nip_repeated_identical",
+            ))
+        for result in repeated[1:]:
+            result.status = DUPLICATE
+        return
+    # Which of the differing rows is right is for staff to decide: none is imported.
+    for result in repeated:
+        result.add_error("nip", ValidationError(
+            f"NIP {nip} muncul lebih dari sekali di file (baris {lines}). "
+            "Hapus baris ganda, lalu impor lagi.",
+            code="nip_duplicate",
+        ))
+        result.status = ERROR

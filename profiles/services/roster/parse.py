@@ -1,19 +1,31 @@
 """Reading a roster file (CSV in any of Excel's dialects, or XLSX) into header-mapped rows.
 
 Nothing here checks a value or touches the database: a file that cannot be used as a
-whole raises RosterError with a message that tells staff what to do.
+whole raises RosterError with a message that tells staff what to do. Rows are streamed
+(Roster.rows is an iterator), so a big file is never held as a list of rows.
+
+Bounded input: a file is refused at once, before its rows are read, when it is larger
+than ROSTER_MAX_UPLOAD_BYTES, when an XLSX declares more uncompressed content than
+ROSTER_MAX_UNCOMPRESSED_BYTES (the zip's own sizes, which also cap what is inflated) or
+shared strings over ROSTER_MAX_SHARED_STRINGS_BYTES (openpyxl holds those in memory),
+or when a sheet declares more rows or columns than allowed. A sheet whose declared
+dimension understates it is stopped the moment it passes a limit while streaming.
 """
 
 import csv
 import io
 import re
 import zipfile
+from bisect import insort
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from django.conf import settings
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from profiles.rules.fields import BIRTH, BIRTH_PARTS, EDITABLE, FIELDS, LABELS
 
@@ -58,13 +70,71 @@ DUPLICATE_HEADER = "Kolom {label} muncul lebih dari sekali di baris judul ({head
 NO_ROWS = "File hanya berisi baris judul; tidak ada data peserta."
 
 
+TOO_LARGE = (
+    "File terlalu besar ({size:.1f} MB); batas ukuran file {limit} MB. Bagi roster menjadi beberapa file."
+)
+TOO_LARGE_UNPACKED = (
+    "File Excel ini terlalu besar setelah dibuka: isinya {size:,.0f} MB, batas ukuran isi file {limit:,} MB. "
+    "Hapus lembar, gambar atau format yang tidak perlu, atau simpan sebagai CSV UTF-8."
+)
+TOO_MANY_STRINGS = (
+    "File Excel ini berisi teks terlalu banyak ({size:,.0f} MB teks), batas teks {limit:,} MB. "
+    "Bagi roster menjadi beberapa file, atau simpan sebagai CSV UTF-8."
+)
+TOO_MANY_ROWS = (
+    "File berisi terlalu banyak baris (lebih dari {limit:,}); batas jumlah baris {limit:,}. "
+    "Bagi roster menjadi beberapa file."
+)
+TOO_MANY_COLUMNS = (
+    "Lembar “{sheet}” berisi terlalu banyak kolom ({columns:,}); batas jumlah kolom {limit:,}. "
+    "Hapus kolom yang tidak perlu, lalu impor lagi."
+)
+FORMULA_WITHOUT_VALUE = (
+    "Sel {cell} berisi rumus ({formula}) tanpa hasil tersimpan, sehingga isinya tidak terbaca. "
+    "Buka file di Excel agar rumusnya dihitung lalu simpan lagi, atau salin dan tempel sebagai nilai "
+    "(Paste Values)."
+)
+MERGED_CELL = (
+    "Sel {cell} termasuk sel gabungan {area}; isi sel gabungan hanya tersimpan di sel pertamanya. "
+    "Batalkan gabungan (Unmerge Cells), isi sel ini, lalu impor lagi."
+)
+
+
+def limit(name):
+    return getattr(settings, name, DEFAULT_LIMITS[name])
+
+
+DEFAULT_LIMITS = {
+    # A 100,000-row CSV of full records is about 22 MB.
+    "ROSTER_MAX_UPLOAD_BYTES": 40 * 1024 * 1024,
+    "ROSTER_MAX_UNCOMPRESSED_BYTES": 300 * 1024 * 1024,
+    "ROSTER_MAX_SHARED_STRINGS_BYTES": 48 * 1024 * 1024,
+    "ROSTER_MAX_ROWS": 200_000,
+    "ROSTER_MAX_COLUMNS": 100,
+}
+MB = 1024 * 1024
+
+
 class RosterError(Exception):
     """The file as a whole cannot be read; the message tells staff what to do."""
 
 
+@dataclass(frozen=True)
+class UnreadableCell:
+    """A cell that holds something the file does not show as a value (an XLSX formula
+    without its cached result, or a cell covered by a merge): reported as such, never as
+    "wajib diisi"."""
+
+    code: str
+    message: str
+
+    def __str__(self):
+        return ""
+
+
 @dataclass
 class Roster:
-    rows: list  # (row number as the spreadsheet shows it, {input field: cell value})
+    rows: object  # iterator of (row number as the spreadsheet shows it, {input field: cell value})
     columns: dict  # input field -> header text
     ignored: list  # header texts that match no field
     format: str
@@ -119,38 +189,49 @@ def _find_header(records):
 
 
 def _build(records, fmt, delimiter=""):
-    header_index = _find_header(records)
+    """A Roster over `records`, an iterator of cell lists (the header among its first rows)."""
+    head = list(islice(records, HEADER_SEARCH_ROWS))
+    header_index = _find_header(head)
     if header_index is None:
-        first = next((cells for cells in records if not _is_blank(cells)), None)
+        first = next((cells for cells in chain(head, records) if not _is_blank(cells)), None)
         if first is None:
             raise RosterError(EMPTY)
         seen = ", ".join(f"“{str(c).strip()}”" for c in first if str(c or "").strip()) or "(kosong)"
         raise RosterError(NO_NIP.format(seen=seen))
-    header = records[header_index]
+    header = head[header_index]
     columns, ignored, repeated = _map_header(header)
     if repeated:
         name, texts = next(iter(repeated.items()))
         raise RosterError(
             DUPLICATE_HEADER.format(label=_HEADER_LABELS[name], headers=", ".join(f"“{t}”" for t in texts))
         )
-    rows = []
-    for index in range(header_index + 1, len(records)):
-        cells, records[index] = records[index], None  # a 100,000-row file: keep one copy only
-        if _is_blank(cells):
-            continue
-        raw = {name: cells[col] if col < len(cells) else None for name, col in columns.items()}
-        if fmt == "csv" and not _is_blank(cells[len(header):]):
-            raw[EXTRA_CELLS] = True
-        rows.append((index + 1, raw))
-    if not rows:
-        raise RosterError(NO_ROWS)
+    body = chain(head[header_index + 1:], records)
     return Roster(
-        rows=rows,
+        rows=_rows(body, header_index + 2, columns, len(header) if fmt == "csv" else None),
         columns={name: str(header[col]).strip() for name, col in columns.items()},
         ignored=ignored,
         format=fmt,
         delimiter=delimiter,
     )
+
+
+def _rows(body, first_number, columns, header_width):
+    """(row number, {field: cell}) for each non-blank row; RosterError past the row limit."""
+    max_rows, yielded = limit("ROSTER_MAX_ROWS"), 0
+    items = tuple(columns.items())
+    for number, cells in enumerate(body, start=first_number):
+        if _is_blank(cells):
+            continue
+        yielded += 1
+        if yielded > max_rows:
+            raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
+        width = len(cells)
+        raw = {name: cells[col] if col < width else None for name, col in items}
+        if header_width is not None and width > header_width and not _is_blank(cells[header_width:]):
+            raw[EXTRA_CELLS] = True
+        yield number, raw
+    if not yielded:
+        raise RosterError(NO_ROWS)
 
 
 def _looks_utf16(head):
@@ -195,42 +276,174 @@ def sniff_delimiter(text):
 
 def _read_csv(data):
     text = _decode(data)
-    if not text.strip():
+    if not text or text.isspace():
         raise RosterError(EMPTY)
     delimiter = sniff_delimiter(text) or ","
+    return _build(_csv_records(text, delimiter), "csv", delimiter)
+
+
+# Lines as io.StringIO(text, newline="") gives them (\r\n, \r or \n, kept), without its
+# copy of the whole text at four bytes a character.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+
+
+def _lines(text):
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _csv_records(text, delimiter):
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(_lines(text), delimiter=delimiter)
     except csv.Error as error:
         raise RosterError(BAD_CSV.format(detail=error)) from None
-    return _build(records, "csv", delimiter)
+
+
+# XLSX -----------------------------------------------------------------------------
+
+def _check_archive(data):
+    """Refuse an XLSX by its declared sizes before anything is inflated."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > limit("ROSTER_MAX_UNCOMPRESSED_BYTES"):
+        raise RosterError(TOO_LARGE_UNPACKED.format(size=unpacked / MB, limit=limit("ROSTER_MAX_UNCOMPRESSED_BYTES") // MB))
+    strings = sum(entry.file_size for entry in entries if entry.filename.lower().endswith("sharedstrings.xml"))
+    if strings > limit("ROSTER_MAX_SHARED_STRINGS_BYTES"):
+        raise RosterError(TOO_MANY_STRINGS.format(size=strings / MB, limit=limit("ROSTER_MAX_SHARED_STRINGS_BYTES") // MB))
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, telling a formula without a cached result
+    from an empty cell (with data_only, both would read as None)."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.findtext(VALUE_TAG) is None:
+            formula = element.findtext(FORMULA_TAG)
+            if formula is not None:
+                shown = "=" + formula if formula else "rumus bersama"
+                cell["value"] = UnreadableCell("formula_without_value", FORMULA_WITHOUT_VALUE.format(
+                    cell=element.get("r") or "?", formula=shown[:60]))
+        return cell
+
+
+def _merged_areas(sheet):
+    """The merged ranges of a sheet, from <mergeCell ref=…> (after the rows in the XML)."""
+    pattern, areas, tail = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"'), [], b""
+    with sheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            block = tail + chunk
+            if b"mergeCell" in block:
+                areas.extend(match.group(1).decode() for match in pattern.finditer(block))
+                tail = b""
+            else:
+                tail = block[-64:]
+    return sorted({range_boundaries(area) + (area,) for area in areas}, key=lambda a: a[1])
+
+
+def _sheet_records(workbook, sheet):
+    """Each row of the sheet as a list of values, by position, whatever its declared dimension.
+
+    The declared <dimension> is read only to refuse an oversized sheet at once; rows are
+    counted again as they stream, since a dimension may understate the sheet.
+    """
+    max_columns, max_rows = limit("ROSTER_MAX_COLUMNS"), limit("ROSTER_MAX_ROWS")
+    with sheet._get_source() as source:
+        bounds = WorkSheetParser(source, []).parse_dimensions()
+    if bounds:
+        _, _, last_column, last_row = bounds
+        if last_column and last_column > max_columns:
+            raise RosterError(TOO_MANY_COLUMNS.format(sheet=sheet.title, columns=last_column, limit=max_columns))
+        if last_row and last_row > max_rows + HEADER_SEARCH_ROWS:
+            raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
+    merged = _merged_areas(sheet)
+    active, pending = [], 0
+    expected = 1
+    with sheet._get_source() as source:
+        # The read-only sheet's own parts (openpyxl 3.1): its shared strings and the
+        # workbook's date formats, as ReadOnlyWorksheet._cells_by_row passes them.
+        parser = _CellParser(
+            source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            while expected < number:  # rows the file leaves out
+                expected += 1
+                yield []
+            expected = number + 1
+            if number > max_rows + HEADER_SEARCH_ROWS:
+                raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
+            width = max((cell["column"] for cell in cells), default=0)
+            if width > max_columns:
+                filled = [c for c in cells if c["column"] > max_columns and not _is_blank([c["value"]])]
+                if filled:
+                    raise RosterError(TOO_MANY_COLUMNS.format(sheet=sheet.title, columns=width, limit=max_columns))
+                width = max_columns
+            values = [None] * width
+            for cell in cells:
+                if cell["column"] <= width:
+                    values[cell["column"] - 1] = cell["value"]
+            while pending < len(merged) and merged[pending][1] <= number:
+                insort(active, merged[pending], key=lambda a: a[3])
+                pending += 1
+            active = [area for area in active if area[3] >= number]
+            if active:
+                _mark_merged(values, number, active, max_columns)
+            yield values
+
+
+def _mark_merged(values, number, areas, max_columns):
+    for min_col, min_row, max_col, _, ref in areas:
+        for column in range(min_col, min(max_col, max_columns) + 1):
+            if (column, number) == (min_col, min_row):
+                continue  # the merge's own value lives in its first cell
+            if column > len(values):
+                values.extend([None] * (column - len(values)))
+            if _is_blank([values[column - 1]]):
+                values[column - 1] = UnreadableCell("merged_cell", MERGED_CELL.format(
+                    cell=f"{get_column_letter(column)}{number}", area=ref))
 
 
 def _read_xlsx(data):
+    _check_archive_or_bad(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            # The first sheet that has a NIP header; most rosters have one sheet.
-            records = []
-            for sheet in workbook.worksheets:
-                # Read-only mode trusts the <dimension> the file declares; a wrong one
-                # (A1:L2 on a 400-row sheet) would silently drop rows.
-                sheet.reset_dimensions()
-                rows = sheet.iter_rows(values_only=True)
-                head = list(islice(rows, HEADER_SEARCH_ROWS))
-                if _find_header(head) is not None:
-                    records = head + list(rows)
-                    break
-                records = records or head
-        finally:
-            workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ParseError, ValueError, OSError) as error:
         raise RosterError(BAD_XLSX) from error
-    return _build(records, "xlsx")
+    return _build(_workbook_records(workbook), "xlsx")
+
+
+def _check_archive_or_bad(data):
+    try:
+        _check_archive(data)
+    except zipfile.BadZipFile as error:
+        raise RosterError(BAD_XLSX) from error
+
+
+def _workbook_records(workbook):
+    """The rows of the first sheet that has a NIP header (most rosters have one sheet)."""
+    try:
+        first = None
+        for sheet in workbook.worksheets:
+            records = _sheet_records(workbook, sheet)
+            head = list(islice(records, HEADER_SEARCH_ROWS))
+            if _find_header(head) is not None:
+                yield from head
+                yield from records
+                return
+            first = first or head
+        yield from first or []
+    except (zipfile.BadZipFile, KeyError, ParseError, ValueError, OSError) as error:
+        raise RosterError(BAD_XLSX) from error
+    finally:
+        workbook.close()
 
 
 def read_roster(data, filename=""):
     """A Roster from the bytes of a CSV or XLSX file; RosterError when it cannot be used."""
-    if not data or not data.strip():
+    if len(data) > limit("ROSTER_MAX_UPLOAD_BYTES"):
+        raise RosterError(TOO_LARGE.format(size=len(data) / MB, limit=limit("ROSTER_MAX_UPLOAD_BYTES") // MB))
+    if not data or data.isspace():
         raise RosterError(EMPTY)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
@@ -239,5 +452,3 @@ def read_roster(data, filename=""):
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise RosterError(BAD_XLSX)
     return _read_csv(data)
-
-
