@@ -1,32 +1,54 @@
-"""Storing checked roster rows: match each to an existing record, create, update, revoke.
+"""Storing checked roster rows: plan against the records (reads only), then write in one short step.
 
 Re-importing never overwrites what the participant changed: Participant.roster_values
 keeps what the previous import wrote, and a field that differs from it was changed since.
+
+How the database is used (issue 16: SQLite must stay usable during an import):
+1. parse and check are pure and stream the file (nothing is written, nothing locked);
+2. plan reads the records the rows match, a chunk of NIPs at a time, outside any
+   transaction, and decides each row: create, unchanged, conflict, roster_values only,
+   or "changes the data". A dry run ends here, so it never takes SQLite's write lock;
+3. write is one transaction that holds only prepared bulk statements: accounts,
+   records and their history rows inserted in batches (COPY on PostgreSQL), roster
+   values and access codes updated by executemany. The records whose data change are
+   read again inside it (locked) and merged again, so a participant's save between
+   plan and write is never overwritten. All or nothing for the participant records;
+   on SQLite the write lock is held only for this step (bench/roster_import.py prints
+   it: well under a second per 10,000 new rows), so a sign-in waits at most that.
+   An account created by someone else for the same NIP in that gap makes the write fail
+   as a whole (RosterError: nothing was saved, import again).
 """
 
-from dataclasses import dataclass
+import gc
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from profiles.backends import new_access_code
 from profiles.models import Batch, Participant, User
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import DATA_COLUMNS
 from profiles.services import review
+from profiles.services.roster import bulk
 from profiles.services.roster.check import (
     CONFLICT, CREATED, DUPLICATE, ERROR, STATUSES, UNCHANGED, UPDATED, check_rows,
 )
-from profiles.services.roster.parse import Roster, read_roster
+from profiles.services.roster.parse import Roster, RosterError, read_roster
 
 BATCH_SIZE = 1000
-# Rows are stored this many at a time; the NIP lists of their lookups stay under
-# SQLite's 999 host parameters.
+# NIP lists of the lookups stay under SQLite's 999 host parameters.
 LOOKUP_CHUNK = 900
+CHANGED_DURING_IMPORT = (
+    "Data peserta berubah selama impor (misalnya akun dengan NIP yang sama dibuat bersamaan). "
+    "Tidak ada yang disimpan; coba impor lagi."
+)
 
 
 @dataclass
@@ -63,36 +85,47 @@ def _chunks(items, size):
         yield items[start:start + size]
 
 
-def _merge(participant, result):
-    """Apply the roster to an existing record; returns the fields that changed.
+@dataclass
+class Merge:
+    changed: dict  # field -> the roster's value, for fields nobody changed since the last import
+    conflicts: list  # (field, roster value, current value) where both sides changed
+    roster_values: dict  # what roster_values becomes
 
-    Three values per field: the last import (roster_values), the current value,
-    and the new roster value. A field changed since the last import is the
-    participant's (or an admin's): it is kept, and when the roster changed it too,
-    the row reports a conflict. Fields the roster leaves blank or invalid are kept.
+
+def merge(values, current, last_import):
+    """Three values per field: the last import, the current value, and the new roster value.
+
+    A field changed since the last import is the participant's (or an admin's): it is
+    kept, and when the roster changed it too, that is a conflict. Fields the roster
+    leaves blank or invalid are not in `values` and are kept.
     """
-    last_import = dict(participant.roster_values or {})
-    changed = []
-    for name, value in result.values.items():
-        new, current = _dump(value), _dump(getattr(participant, name))
+    last_import = dict(last_import or {})
+    changed, conflicts = {}, []
+    for name, value in values.items():
+        new, now = _dump(value), _dump(current[name])
         last = last_import.get(name, "")
-        if new == current:
+        if new == now:
             last_import[name] = new
-        elif current == last:
-            setattr(participant, name, value)
+        elif now == last:
+            changed[name] = value
             last_import[name] = new
-            changed.append(name)
         elif new != last:
-            result.add_warning(name, ValidationError(
-                f"Roster berisi “{_shown(name, new)}”, tetapi data ini sudah diubah menjadi "
-                f"“{_shown(name, current)}” sejak impor sebelumnya. Data peserta dipertahankan; "
-                "periksa mana yang sesuai SK CPNS.",
-                code="conflict",
-            ))
-            result.status = CONFLICT
-    roster_changed = last_import != participant.roster_values
-    participant.roster_values = last_import
-    return changed, roster_changed
+            conflicts.append((name, new, now))
+    return Merge(changed, conflicts, last_import)
+
+
+def _report(result, merged):
+    result.status = UNCHANGED
+    for name, new, current in merged.conflicts:
+        result.add_warning(name, ValidationError(
+            f"Roster berisi “{_shown(name, new)}”, tetapi data ini sudah diubah menjadi "
+            f"“{_shown(name, current)}” sejak impor sebelumnya. Data peserta dipertahankan; "
+            "periksa mana yang sesuai SK CPNS.",
+            code="conflict",
+        ))
+        result.status = CONFLICT
+    if merged.changed and result.status != CONFLICT:
+        result.status = UPDATED
 
 
 REVOKED = (
@@ -109,36 +142,48 @@ def _revoke_confirmation(participant, result):
 UPDATE_FIELDS = [*DATA_COLUMNS, "roster_values", "version", "updated_at", "kode_akses", *review.APPROVAL_FIELDS]
 
 
-def _apply(results, *, batch, by, now, reason):
-    """Store the rows that passed, a slice at a time so that memory stays bounded."""
+# Plan: reads only --------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    creating: list = field(default_factory=list)  # RowResults of new records
+    changing: dict = field(default_factory=dict)  # NIP -> RowResult whose data change: merged again when written
+    roster_only: list = field(default_factory=list)  # (roster_values, NIP)
+    codes: list = field(default_factory=list)  # (kode_akses, NIP)
+
+
+_MATCH_COLUMNS = ("nip", "batch_id", "kode_akses", "roster_values", *DATA_COLUMNS)
+
+
+def plan(results, batch):
+    """Match the rows that passed the checks to the records, reading only the columns needed."""
+    the_plan, batch_names = Plan(), {}
     valid = [r for r in results if not r.errors and r.status != DUPLICATE]
-    batch_names = {}
     for chunk in _chunks(valid, LOOKUP_CHUNK):
-        _apply_chunk(chunk, batch=batch, by=by, now=now, reason=reason, batch_names=batch_names)
+        found = Participant.objects.filter(nip__in=[r.nip for r in chunk]).values_list(*_MATCH_COLUMNS)
+        current = {row[0]: dict(zip(_MATCH_COLUMNS, row)) for row in found}
+        taken = _usernames_taken([r.nip for r in chunk if r.nip not in current])
         for result in chunk:
-            result.values = {}
+            record = current.get(result.nip)
+            if record is None:
+                if _account_free(result, taken):
+                    the_plan.creating.append(result)
+            elif _same_batch(result, record["batch_id"], batch, batch_names):
+                _plan_existing(result, record, the_plan)
+    return the_plan
 
 
-def _apply_chunk(valid, *, batch, by, now, reason, batch_names):
-    # Locked so that a participant saving at this moment waits for the import.
-    existing = {p.nip: p for p in Participant.objects.select_for_update().filter(nip__in=[r.nip for r in valid])}
-    taken = _usernames_taken([r.nip for r in valid if r.nip not in existing])
-    creating, changed_records, roster_only, code_changes = [], [], [], []
-    for result in valid:
-        participant = existing.get(result.nip)
-        if participant is None:
-            if _account_free(result, taken):
-                creating.append(result)
-        elif _same_batch(result, participant, batch, batch_names):
-            if _take_access_code(result, participant):
-                code_changes.append(participant)
-            outcome = _update(result, participant, now)
-            if outcome == "changed":
-                changed_records.append(participant)
-            elif outcome == "roster_only":
-                roster_only.append(participant)
-    _create(creating, batch=batch, by=by, now=now, reason=reason)
-    _store_updates(changed_records, roster_only, code_changes, by=by, now=now, reason=reason)
+def _plan_existing(result, record, the_plan):
+    merged = merge(result.values, record, record["roster_values"])
+    if merged.changed:
+        the_plan.changing[result.nip] = result
+        return
+    _report(result, merged)
+    if merged.roster_values != (record["roster_values"] or {}):
+        the_plan.roster_only.append((merged.roster_values, result.nip))
+    if result.access_code and result.access_code != record["kode_akses"]:
+        the_plan.codes.append((result.access_code, result.nip))
+    result.values = {}
 
 
 def _usernames_taken(nips):
@@ -159,13 +204,13 @@ def _account_free(result, taken):
     return True
 
 
-def _same_batch(result, participant, batch, batch_names):
-    if participant.batch_id == batch.pk:
+def _same_batch(result, batch_id, batch, batch_names):
+    if batch_id == batch.pk:
         return True
     if not batch_names:
         batch_names.update(Batch.objects.values_list("pk", "name"))
     result.add_error("nip", ValidationError(
-        f"NIP ini sudah terdaftar di angkatan “{batch_names.get(participant.batch_id)}”. "
+        f"NIP ini sudah terdaftar di angkatan “{batch_names.get(batch_id)}”. "
         "Pindahkan peserta lewat admin bila memang pindah angkatan.",
         code="nip_other_batch",
     ))
@@ -173,70 +218,143 @@ def _same_batch(result, participant, batch, batch_names):
     return False
 
 
-def _take_access_code(result, participant):
+def merge_changing(changing, *, batch, now, lock):
+    """The records whose data the roster changes, merged (again) from their stored state.
+
+    Returns (records with a data change, records with only roster_values or the access
+    code changed); nothing is saved here.
+    """
+    changed, other = [], []
+    for chunk in _chunks(list(changing), LOOKUP_CHUNK):
+        records = Participant.objects.filter(nip__in=chunk)
+        for participant in (records.select_for_update() if lock else records):
+            result = changing[participant.nip]
+            if participant.batch_id != batch.pk:
+                raise RosterError(CHANGED_DURING_IMPORT)
+            (changed if _merge_into(participant, result, now) else other).append(participant)
+            result.values = {}
+    if len(changed) + len(other) != len(changing):
+        raise RosterError(CHANGED_DURING_IMPORT)  # a record was deleted in between
+    return changed, other
+
+
+def _merge_into(participant, result, now):
     if result.access_code and result.access_code != participant.kode_akses:
         participant.kode_akses = result.access_code
-        return True
-    return False
+    current = {name: getattr(participant, name) for name in DATA_COLUMNS}
+    merged = merge(result.values, current, participant.roster_values)
+    _report(result, merged)
+    participant.roster_values = merged.roster_values
+    if not merged.changed:
+        return False
+    for name, value in merged.changed.items():
+        setattr(participant, name, value)
+    _revoke_confirmation(participant, result)
+    participant.version += 1
+    participant.updated_at = now
+    return True
 
 
-def _update(result, participant, now):
-    """Merge the row into the record: "changed", "roster_only" (only roster_values moved) or None."""
-    result.status = UNCHANGED
-    changed, roster_changed = _merge(participant, result)
-    if changed:
-        if result.status != CONFLICT:
-            result.status = UPDATED
-        _revoke_confirmation(participant, result)
-        participant.version += 1
-        participant.updated_at = now
-        return "changed"
-    return "roster_only" if roster_changed else None
+# Write: one short transaction of prepared statements ---------------------------------
+
+def write(the_plan, *, batch, by, now, reason):
+    try:
+        with transaction.atomic():
+            changed, other = merge_changing(the_plan.changing, batch=batch, now=now, lock=True)
+            _create(the_plan.creating, batch=batch, by=by, now=now, reason=reason)
+            if changed:
+                bulk_update_with_history(
+                    changed, Participant, UPDATE_FIELDS, batch_size=BATCH_SIZE,
+                    default_user=by, default_change_reason=reason, default_date=now,
+                )
+            # roster_values and the access code (a credential) are not part of the history.
+            roster_values = [*the_plan.roster_only, *((p.roster_values, p.nip) for p in other)]
+            bulk.update_column(Participant, "roster_values", roster_values)
+            codes = [*the_plan.codes, *((p.kode_akses, p.nip) for p in other)]
+            bulk.update_column(Participant, "kode_akses", codes)
+    except IntegrityError as error:
+        raise RosterError(CHANGED_DURING_IMPORT) from error
+
+
+_PARTICIPANT_COLUMNS = ("nip", "user_id", *DATA_COLUMNS, "roster_values", "kode_akses")
+_HISTORY_COLUMNS = ("nip", "user_id", *DATA_COLUMNS)
+# A field the roster leaves blank or invalid is stored as the form would store it empty.
+_EMPTY = {name: Participant._meta.get_field(name).get_default() for name in DATA_COLUMNS}
 
 
 def _create(creating, *, batch, by, now, reason):
-    users = [User(username=r.nip, password=make_password(None), date_joined=now) for r in creating]
-    User.objects.bulk_create(users, batch_size=BATCH_SIZE)
-    if any(user.pk is None for user in users):
-        # Databases that return no ids from a bulk insert.
-        ids = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
-        for user in users:
-            user.pk = ids[user.username]
-    participants = []
-    for result, user in zip(creating, users):
-        participant = Participant(nip=result.nip, user=user, batch=batch, **result.values)
-        participant.kode_akses = result.access_code or (new_access_code() if batch.requires_access_code else "")
-        participant.roster_values = {name: _dump(result.values.get(name)) for name in DATA_COLUMNS}
-        participants.append(participant)
-    bulk_create_with_history(participants, Participant, batch_size=BATCH_SIZE, **_history(by, now, reason))
+    """Accounts (no usable password: the first sign-in is with the NIP), records and their "+" history."""
+    if not creating:
+        return
+    ids = bulk.new_ids(User, len(creating))
+    bulk.insert(
+        User, ("id", "username", "password"),
+        ((user_id, r.nip, UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)) for user_id, r in zip(ids, creating)),
+        constants={"date_joined": now},
+    )
+    # Generators: a 100,000-row import never holds its INSERT rows as a list.
+    bulk.insert(
+        Participant, _PARTICIPANT_COLUMNS, (_record_row(r, user_id, batch) for user_id, r in zip(ids, creating)),
+        constants={"batch_id": batch.pk, "updated_at": now},
+    )
+    bulk.insert(
+        Participant.history.model, _HISTORY_COLUMNS,
+        ((r.nip, user_id, *_stored_values(r)) for user_id, r in zip(ids, creating)),
+        constants={
+            "batch_id": batch.pk, "history_date": now, "history_type": "+",
+            "history_change_reason": reason, "history_user_id": by.pk if by else None,
+        },
+    )
+    for result in creating:
+        result.values = {}
 
 
-def _store_updates(changed_records, roster_only, code_changes, *, by, now, reason):
-    if changed_records:
-        bulk_update_with_history(
-            changed_records, Participant, UPDATE_FIELDS, batch_size=BATCH_SIZE, **_history(by, now, reason)
-        )
-    if roster_only:
-        # roster_values is not part of the history: a plain update loses nothing.
-        Participant.objects.bulk_update(roster_only, ["roster_values"], batch_size=BATCH_SIZE)
-    if code_changes:
-        # Nor is the access code (a credential).
-        Participant.objects.bulk_update(code_changes, ["kode_akses"], batch_size=BATCH_SIZE)
+@contextmanager
+def _no_cyclic_gc():
+    """The cyclic collector off for the run: an import allocates hundreds of thousands of
+    small objects that live until the end, and each collection would walk them all again
+    (a third of a 100,000-row import went there). Reference counting still frees the rest."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def _history(by, now, reason):
-    return {"default_user": by, "default_change_reason": reason, "default_date": now}
+def _stored_values(result):
+    values = result.values
+    return tuple(values.get(name, _EMPTY[name]) for name in DATA_COLUMNS)
+
+
+def _record_row(result, user_id, batch):
+    stored = _stored_values(result)
+    return (
+        result.nip, user_id, *stored,
+        {name: "" if value is None else _dump(value) for name, value in zip(DATA_COLUMNS, stored)},
+        result.access_code or (new_access_code() if batch.requires_access_code else ""),
+    )
 
 
 def import_roster(data, filename="", *, batch, by=None, dry_run=False, today=None, now=None,
                   reason="Impor roster"):
-    """Read, check and store a roster in one transaction. Raises RosterError for an unusable file."""
+    """Read, check, plan and (unless a dry run) write a roster. Raises RosterError for an unusable file."""
+    with _no_cyclic_gc():
+        return _import_roster(data, filename, batch=batch, by=by, dry_run=dry_run, today=today, now=now,
+                              reason=reason)
+
+
+def _import_roster(data, filename, *, batch, by, dry_run, today, now, reason):
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     roster = read_roster(data, filename)
     results = check_rows(roster, today=today)
-    with transaction.atomic():
-        _apply(results, batch=batch, by=by, now=now, reason=reason)
-        if dry_run:
-            transaction.set_rollback(True)
+    the_plan = plan(results, batch)
+    if dry_run:
+        merge_changing(the_plan.changing, batch=batch, now=now, lock=False)
+        for result in the_plan.creating:
+            result.values = {}
+    else:
+        write(the_plan, batch=batch, by=by, now=now, reason=reason)
     return ImportReport(rows=results, roster=roster, dry_run=dry_run)
