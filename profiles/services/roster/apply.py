@@ -21,6 +21,7 @@ How the database is used (issue 16: SQLite must stay usable during an import):
 
 import gc
 import secrets
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +57,7 @@ class ImportReport:
     rows: list
     roster: Roster
     dry_run: bool
+    write_seconds: float = 0.0  # how long the write transaction was open
 
     def count(self, status):
         return sum(1 for row in self.rows if row.status == status)
@@ -258,10 +260,14 @@ def _merge_into(participant, result, now):
 # Write: one short transaction of prepared statements ---------------------------------
 
 def write(the_plan, *, batch, by, now, reason):
+    """Returns the seconds the write transaction was open (SQLite's write lock held)."""
+    # Everything the statements need is prepared first; the transaction only sends.
+    new_records = _NewRecords(the_plan.creating, batch=batch, by=by, now=now, reason=reason)
+    started = time.perf_counter()
     try:
         with transaction.atomic():
             changed, other = merge_changing(the_plan.changing, batch=batch, now=now, lock=True)
-            _create(the_plan.creating, batch=batch, by=by, now=now, reason=reason)
+            new_records.insert()
             if changed:
                 bulk_update_with_history(
                     changed, Participant, UPDATE_FIELDS, batch_size=BATCH_SIZE,
@@ -274,39 +280,54 @@ def write(the_plan, *, batch, by, now, reason):
             bulk.update_column(Participant, "kode_akses", codes)
     except IntegrityError as error:
         raise RosterError(CHANGED_DURING_IMPORT) from error
+    return time.perf_counter() - started
 
 
-_PARTICIPANT_COLUMNS = ("nip", "user_id", *DATA_COLUMNS, "roster_values", "kode_akses")
-_HISTORY_COLUMNS = ("nip", "user_id", *DATA_COLUMNS)
+_PARTICIPANT_COLUMNS = ("nip", *DATA_COLUMNS, "roster_values", "kode_akses")
+_HISTORY_WIDTH = 1 + len(DATA_COLUMNS)  # nip and the data: the head of a participant row
 # A field the roster leaves blank or invalid is stored as the form would store it empty.
 _EMPTY = {name: Participant._meta.get_field(name).get_default() for name in DATA_COLUMNS}
 
 
-def _create(creating, *, batch, by, now, reason):
+class _NewRecords:
     """Accounts (no usable password: the first sign-in is with the NIP), records and their "+" history."""
-    if not creating:
-        return
-    ids = bulk.new_ids(User, len(creating))
-    bulk.insert(
-        User, ("id", "username", "password"),
-        ((user_id, r.nip, UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)) for user_id, r in zip(ids, creating)),
-        constants={"date_joined": now},
+
+    def __init__(self, creating, *, batch, by, now, reason):
+        self.users = bulk.Table(User, ("username", "password"), {"date_joined": now}, key="id")
+        self.records = bulk.Table(
+            Participant, _PARTICIPANT_COLUMNS, {"batch_id": batch.pk, "updated_at": now}, key="user_id",
+        )
+        self.history = bulk.Table(
+            Participant.history.model, _PARTICIPANT_COLUMNS[:_HISTORY_WIDTH],
+            {"batch_id": batch.pk, "history_date": now, "history_type": "+",
+             "history_change_reason": reason, "history_user_id": by.pk if by else None},
+            key="user_id",
+        )
+        self.rows = [self.records.adapt(_record_row(result, batch)) for result in creating]
+        for result in creating:
+            result.values = {}
+
+    def insert(self):
+        if not self.rows:
+            return
+        ids = bulk.new_ids(User, len(self.rows))
+        self.users.insert(((row[0], UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)) for row in self.rows), ids)
+        self.records.insert(self.rows, ids)
+        self.history.insert((row[:_HISTORY_WIDTH] for row in self.rows), ids)
+
+
+def _stored_values(result):
+    values = result.values
+    return tuple(values.get(name, _EMPTY[name]) for name in DATA_COLUMNS)
+
+
+def _record_row(result, batch):
+    stored = _stored_values(result)
+    return (
+        result.nip, *stored,
+        {name: "" if value is None else _dump(value) for name, value in zip(DATA_COLUMNS, stored)},
+        result.access_code or (new_access_code() if batch.requires_access_code else ""),
     )
-    # Generators: a 100,000-row import never holds its INSERT rows as a list.
-    bulk.insert(
-        Participant, _PARTICIPANT_COLUMNS, (_record_row(r, user_id, batch) for user_id, r in zip(ids, creating)),
-        constants={"batch_id": batch.pk, "updated_at": now},
-    )
-    bulk.insert(
-        Participant.history.model, _HISTORY_COLUMNS,
-        ((r.nip, user_id, *_stored_values(r)) for user_id, r in zip(ids, creating)),
-        constants={
-            "batch_id": batch.pk, "history_date": now, "history_type": "+",
-            "history_change_reason": reason, "history_user_id": by.pk if by else None,
-        },
-    )
-    for result in creating:
-        result.values = {}
 
 
 @contextmanager
@@ -321,20 +342,6 @@ def _no_cyclic_gc():
     finally:
         if enabled:
             gc.enable()
-
-
-def _stored_values(result):
-    values = result.values
-    return tuple(values.get(name, _EMPTY[name]) for name in DATA_COLUMNS)
-
-
-def _record_row(result, user_id, batch):
-    stored = _stored_values(result)
-    return (
-        result.nip, user_id, *stored,
-        {name: "" if value is None else _dump(value) for name, value in zip(DATA_COLUMNS, stored)},
-        result.access_code or (new_access_code() if batch.requires_access_code else ""),
-    )
 
 
 def import_roster(data, filename="", *, batch, by=None, dry_run=False, today=None, now=None,
@@ -355,6 +362,6 @@ def _import_roster(data, filename, *, batch, by, dry_run, today, now, reason):
         merge_changing(the_plan.changing, batch=batch, now=now, lock=False)
         for result in the_plan.creating:
             result.values = {}
-    else:
-        write(the_plan, batch=batch, by=by, now=now, reason=reason)
-    return ImportReport(rows=results, roster=roster, dry_run=dry_run)
+        return ImportReport(rows=results, roster=roster, dry_run=True)
+    seconds = write(the_plan, batch=batch, by=by, now=now, reason=reason)
+    return ImportReport(rows=results, roster=roster, dry_run=False, write_seconds=seconds)
