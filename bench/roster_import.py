@@ -132,7 +132,7 @@ def main():
 
     databases = args.db.split(",")
     failed = False
-    print(f"{'rows':>8} {'database':<9} {'import':>8} {'rows/s':>8} {"write txn":>10} {'re-import':>9} "
+    print(f"{'rows':>8} {'database':<9} {'import':>8} {'rows/s':>8} {'write txn':>10} {'re-import':>9} "
           f"{'peak RSS':>8}  verdict")
     with tempfile.TemporaryDirectory() as workdir:
         for size in (int(s) for s in args.sizes.split(",")):
