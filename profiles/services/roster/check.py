@@ -167,6 +167,10 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
             if error.code == "required" and _is_unreadable_cell(name, error, unreadable):
                 continue
             result.add_warning(name, error)
+    if unreadable:
+        blank = _other_birth_part_blank(raw, unreadable)
+        if blank is not None and not any(e.code == "required" for e in result.warnings.get(BIRTH, ())):
+            result.add_warning(BIRTH, blank)
     return result
 
 
@@ -179,11 +183,23 @@ def _is_unreadable_cell(name, error, unreadable):
         return True
     if name != BIRTH:
         return False
-    # A birth error from two columns names the part it is about ("Tempat lahir wajib diisi.").
-    labels = [BIRTH_PARTS[part][0] for part in unreadable if part in BIRTH_PARTS]
-    if len(labels) == 2 or (labels and error.message.startswith(LABELS[BIRTH])):
-        return True
-    return any(error.message.startswith(label) for label in labels)
+    # A birth error from two columns names the part it is about ("Tempat lahir wajib diisi.");
+    # with both parts blank it is one error for the whole field.
+    labels = [BIRTH_PARTS[part][0].lower() for part in unreadable if part in BIRTH_PARTS]
+    message = error.message.lower()
+    return bool(labels) and (message.startswith(LABELS[BIRTH].lower()) or any(message.startswith(label) for label in labels))
+
+
+def _other_birth_part_blank(raw, unreadable):
+    """With one birth column unreadable and the other blank, the blank one is still required."""
+    parts = [part for part in BIRTH_PARTS if part in unreadable]
+    if len(parts) != 1:
+        return None
+    other = next(part for part in BIRTH_PARTS if part not in parts)
+    if other in raw and _blank_cell(raw.get(other)):
+        label = BIRTH_PARTS[other][0].capitalize()
+        return ValidationError(f"{label} wajib diisi.", code="required")
+    return None
 
 
 def _blank_cell(value):

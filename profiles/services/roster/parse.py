@@ -318,7 +318,9 @@ class _CellParser(WorkSheetParser):
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
-        if cell["value"] is None and element.findtext(VALUE_TAG) is None:
+        # openpyxl itself writes a formula with an empty <v/>; a cached empty text is t="str".
+        cached = element.findtext(VALUE_TAG)
+        if cell["value"] is None and (cached is None or (not cached and element.get("t") != "str")):
             formula = element.findtext(FORMULA_TAG)
             if formula is not None:
                 shown = "=" + formula if formula else "rumus bersama"
