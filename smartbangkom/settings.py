@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "profiles.middleware.PasswordChangeRequiredMiddleware",
     "profiles.middleware.PrivacyHeadersMiddleware",
+    "profiles.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,10 +11,10 @@ from profiles.services.roster.check import (
     check_rows,
 )
 from profiles.services.roster.cli import FileImport, import_file, json_lines, text_lines
-from profiles.services.roster.parse import Roster, RosterError, header_key, read_roster
+from profiles.services.roster.parse import Roster, RosterError, header_key, limit, read_roster
 
 __all__ = [
     "CONFLICT", "CREATED", "DUPLICATE", "ERROR", "STATUSES", "STATUS_LABELS", "UNCHANGED", "UPDATED",
     "FileImport", "ImportReport", "Roster", "RosterError", "RowResult", "check_row", "check_rows", "header_key",
-    "import_file", "import_roster", "json_lines", "read_roster", "text_lines",
+    "import_file", "import_roster", "json_lines", "limit", "read_roster", "text_lines",
 ]
