@@ -200,3 +200,15 @@ def test_a_dry_run_opens_no_transaction_and_only_reads(batch, monkeypatch):
     assert [r.status for r in report.rows] == ["updated", "created"]
     assert queries and all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
     assert Participant.objects.get(nip=nip_for(1)).jabatan == "Analis Keuangan"
+
+
+def test_the_command_line_refuses_a_file_over_the_size_limit_before_reading_it(batch, tmp_path, settings, monkeypatch):
+    from pathlib import Path
+
+    settings.ROSTER_MAX_UPLOAD_BYTES = 1024 * 1024
+    path = tmp_path / "besar.csv"
+    with path.open("wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    monkeypatch.setattr(Path, "read_bytes", None)  # never read
+    with pytest.raises(CommandError, match="batas ukuran file 1 MB"):
+        call_command("import_participants", str(path), "--batch", batch.name)

@@ -11,7 +11,7 @@ from profiles.rules.fields import LABELS
 from profiles.services import batches
 from profiles.services.roster.apply import ImportReport, import_roster
 from profiles.services.roster.check import CONFLICT, STATUS_LABELS, STATUSES
-from profiles.services.roster.parse import RosterError
+from profiles.services.roster.parse import MB, TOO_LARGE, RosterError, limit
 
 
 @dataclass
@@ -34,6 +34,10 @@ def import_file(path, *, batch_name, create_batch=False, deadline=None, dry_run=
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > limit("ROSTER_MAX_UPLOAD_BYTES"):
+            # Refused before it is read: a file of any size never enters memory.
+            raise RosterError(TOO_LARGE.format(size=size / MB, limit=limit("ROSTER_MAX_UPLOAD_BYTES") // MB))
         data = path.read_bytes()
     except OSError as error:
         raise RosterError(f"File {path} tidak dapat dibaca: {error.strerror}.") from None
