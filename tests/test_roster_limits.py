@@ -212,3 +212,60 @@ def test_the_command_line_refuses_a_file_over_the_size_limit_before_reading_it(b
     monkeypatch.setattr(Path, "read_bytes", None)  # never read
     with pytest.raises(CommandError, match="batas ukuran file 1 MB"):
         call_command("import_participants", str(path), "--batch", batch.name)
+
+
+def with_shared_strings(data):
+    """The workbook as Excel writes it: every text cell an index into xl/sharedStrings.xml
+    (one with a rich-text run, one with a non-Latin name)."""
+    import re
+
+    strings = []
+
+    def shared(match):
+        strings.append(match.group(2))
+        return f'<c r="{match.group(1)}" t="s"><v>{len(strings) - 1}</v></c>'.encode()
+
+    def change(xml):
+        return re.sub(rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is></c>',
+                      lambda m: shared(type("M", (), {"group": lambda self, i: m.group(i).decode()})()), xml)
+
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            elif item.filename == "[Content_Types].xml":
+                content = content.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                          b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxml'
+                                          b'formats.org/officeDocument/2006/relationships/sharedStrings" '
+                                          b'Target="sharedStrings.xml"/></Relationships>')
+            out.writestr(item, content)
+        items = "".join(f"<si><r><t>{s[:2]}</t></r><r><t>{s[2:]}</t></r></si>" if i == 2 else f"<si><t>{s}</t></si>"
+                        for i, s in enumerate(strings))
+        out.writestr("xl/sharedStrings.xml", f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                     f'{items}</sst>'.encode())
+    return target.getvalue()
+
+
+def test_shared_strings_as_excel_writes_them_are_read_cell_for_cell(batch):
+    rows = [person(i) for i in range(1, 1000)] + [person(i, gender=2) for i in range(1, 999)]
+    rows.append(person(999, gender=2, nama="Ni Luh Putu Ayu"))
+    data = with_shared_strings(xlsx_bytes(rows))
+    assert b"sharedStrings" in data and b'inlineStr' not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    report = run(data, batch)
+    assert report.counts["created"] == 1998 and not any(r.warnings for r in report.rows)
+    stored = Participant.objects.get(nip=nip_for(998, gender=2))
+    assert stored.email == "peserta998@kemenkeu.go.id" and stored.nama == "Peserta Sembilan Sembilan Delapan"
+    assert Participant.objects.get(nip=nip_for(999, gender=2)).nama == "Ni Luh Putu Ayu"
+
+
+def test_the_compact_string_table_gives_back_each_string():
+    table = roster.parse.CompactStrings()
+    texts = [f"teks {i}" + "é" * (i % 3) for i in range(10_000)] + [""]
+    for text in texts:
+        table.append(text)
+    table.seal()
+    assert len(table) == len(texts) and [table[i] for i in range(len(texts))] == texts

@@ -14,6 +14,7 @@ dimension understates it is stopped the moment it passes a limit while streaming
 
 import csv
 import io
+from array import array
 import re
 import zipfile
 from bisect import insort
@@ -21,10 +22,13 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from django.conf import settings
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from profiles.rules.fields import BIRTH, BIRTH_PARTS, EDITABLE, FIELDS, LABELS
@@ -74,11 +78,11 @@ TOO_LARGE = (
     "File terlalu besar ({size:.1f} MB); batas ukuran file {limit} MB. Bagi roster menjadi beberapa file."
 )
 TOO_LARGE_UNPACKED = (
-    "File Excel ini terlalu besar setelah dibuka: isinya {size:,.0f} MB, batas ukuran isi file {limit:,} MB. "
+    "File Excel ini terlalu besar setelah dibuka: isinya {size:,.1f} MB, batas ukuran isi file {limit:,} MB. "
     "Hapus lembar, gambar atau format yang tidak perlu, atau simpan sebagai CSV UTF-8."
 )
 TOO_MANY_STRINGS = (
-    "File Excel ini berisi teks terlalu banyak ({size:,.0f} MB teks), batas teks {limit:,} MB. "
+    "File Excel ini berisi teks terlalu banyak ({size:,.1f} MB teks), batas teks {limit:,} MB. "
     "Bagi roster menjadi beberapa file, atau simpan sebagai CSV UTF-8."
 )
 TOO_MANY_ROWS = (
@@ -312,6 +316,74 @@ def _check_archive(data):
         raise RosterError(TOO_MANY_STRINGS.format(size=strings / MB, limit=limit("ROSTER_MAX_SHARED_STRINGS_BYTES") // MB))
 
 
+class CompactStrings:
+    """An XLSX's shared strings, held as joined blocks and end offsets instead of one
+    Python object per string (openpyxl's list took about eight times the XML's size:
+    470 MB for a 48 MB table of short strings). A string is sliced out when a cell uses it."""
+
+    BLOCK = 4096
+
+    def __init__(self):
+        self.blocks, self.ends, self.pending = [], array("q"), []
+
+    def append(self, text):
+        self.pending.append(text)
+        if len(self.pending) == self.BLOCK:
+            self.seal()
+
+    def seal(self):
+        position = 0
+        for text in self.pending:
+            position += len(text)
+            self.ends.append(position)
+        if self.pending:
+            self.blocks.append("".join(self.pending))
+        self.pending = []
+
+    def __len__(self):
+        return len(self.ends)
+
+    def __getitem__(self, index):
+        if index < 0:
+            raise IndexError(index)
+        block, offset = divmod(index, self.BLOCK)
+        start = self.ends[index - 1] if offset else 0
+        return self.blocks[block][start:self.ends[index]]
+
+
+_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+
+
+def read_compact_strings(source):
+    """openpyxl's read_string_table, into CompactStrings, releasing each parsed element."""
+    strings, root = CompactStrings(), None
+    for event, node in iterparse(source, events=("start", "end")):
+        if root is None:
+            root = node
+        if event == "end" and node.tag == _STRING_TAG:
+            strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+            root.clear()
+    strings.seal()
+    return strings
+
+
+class _Reader(ExcelReader):
+    """openpyxl's workbook reader with a compact shared string table."""
+
+    def read_strings(self):
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = read_compact_strings(source)
+
+
+def _load_workbook(data):
+    # As openpyxl.load_workbook(read_only=True, data_only=True) does, with _Reader.
+    reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 class _CellParser(WorkSheetParser):
     """openpyxl's streaming sheet parser, telling a formula without a cached result
     from an empty cell (with data_only, both would read as None)."""
@@ -409,7 +481,7 @@ def _mark_merged(values, number, areas, max_columns):
 def _read_xlsx(data):
     _check_archive_or_bad(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = _load_workbook(data)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ParseError, ValueError, OSError) as error:
         raise RosterError(BAD_XLSX) from error
     return _build(_workbook_records(workbook), "xlsx")
