@@ -42,15 +42,20 @@ def declaring(data, member, size):
         at += 46 + name_length + extra_length + comment_length
 
 
-def with_sheet_xml(data, change):
+def rewritten(data, changes, added=None):
+    """The zip with some members changed ({name: function of the bytes}) and others added."""
     source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             content = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = change(content)
-            out.writestr(item, content)
+            out.writestr(item, changes.get(item.filename, lambda same: same)(content))
+        for name, content in (added or {}).items():
+            out.writestr(name, content)
     return target.getvalue()
+
+
+def with_sheet_xml(data, change):
+    return rewritten(data, {"xl/worksheets/sheet1.xml": change})
 
 
 def workbook_bytes(fill):
@@ -81,11 +86,9 @@ def test_a_deflate_bomb_over_a_lowered_limit_is_refused(batch, settings):
 
 def test_too_much_shared_text_is_refused(batch, settings):
     settings.ROSTER_MAX_SHARED_STRINGS_BYTES = 1024 * 1024
-    buffer = io.BytesIO(xlsx_bytes([person(1)]))
     strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t>ab</t></si>" * 70_000
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/sharedStrings.xml", strings + b"</sst>")
-    assert "batas teks 1 MB" in refusal(buffer.getvalue(), batch)
+    data = rewritten(xlsx_bytes([person(1)]), {}, {"xl/sharedStrings.xml": strings + b"</sst>"})
+    assert "batas teks 1 MB" in refusal(data, batch)
 
 
 def test_a_sheet_that_declares_too_many_rows_is_refused_at_once(batch, settings):
@@ -149,13 +152,16 @@ def test_a_formula_without_a_cached_value_gets_its_own_message(batch):
     assert "C2" in row.as_json()["warnings"]["nama"][0] and "wajib" not in row.as_json()["warnings"]["nama"][0]
 
 
-def test_a_merged_cell_gets_its_own_message(batch):
+def merged(batch, rows, area):
     def fill(sheet):
-        sheet.append(person(1))
-        sheet.append(person(2, agama=None))
-        sheet.merge_cells("F2:F3")
-    report = run(workbook_bytes(fill), batch)
-    first, second = report.rows
+        for row in rows:
+            sheet.append(row)
+        sheet.merge_cells(area)
+    return run(workbook_bytes(fill), batch)
+
+
+def test_a_merged_cell_gets_its_own_message(batch):
+    first, second = merged(batch, [person(1), person(2, agama=None)], "F2:F3").rows
     assert first.warnings == {}
     assert second.codes("warnings") == {"agama": ["merged_cell"]}
     assert "F3" in second.as_json()["warnings"]["agama"][0] and "F2:F3" in second.as_json()["warnings"]["agama"][0]
@@ -163,11 +169,7 @@ def test_a_merged_cell_gets_its_own_message(batch):
 
 
 def test_a_merged_nip_cell_is_an_error_with_its_own_message(batch):
-    def fill(sheet):
-        sheet.append(person(1))
-        sheet.append(person(1, nip=None))
-        sheet.merge_cells("B2:B3")
-    report = run(workbook_bytes(fill), batch)
+    report = merged(batch, [person(1), person(1, nip=None)], "B2:B3")
     assert report.rows[1].codes() == {"nip": ["merged_cell"]}
 
 
@@ -229,25 +231,20 @@ def with_shared_strings(data):
         return re.sub(rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is></c>',
                       lambda m: shared(type("M", (), {"group": lambda self, i: m.group(i).decode()})()), xml)
 
-    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = change(content)
-            elif item.filename == "[Content_Types].xml":
-                content = content.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
-                                          b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            elif item.filename == "xl/_rels/workbook.xml.rels":
-                content = content.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxml'
-                                          b'formats.org/officeDocument/2006/relationships/sharedStrings" '
-                                          b'Target="sharedStrings.xml"/></Relationships>')
-            out.writestr(item, content)
-        items = "".join(f"<si><r><t>{s[:2]}</t></r><r><t>{s[2:]}</t></r></si>" if i == 2 else f"<si><t>{s}</t></si>"
-                        for i, s in enumerate(strings))
-        out.writestr("xl/sharedStrings.xml", f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                     f'{items}</sst>'.encode())
-    return target.getvalue()
+    sheet = change(zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml"))
+    items = "".join(f"<si><r><t>{s[:2]}</t></r><r><t>{s[2:]}</t></r></si>" if i == 2 else f"<si><t>{s}</t></si>"
+                    for i, s in enumerate(strings))
+    table = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>'.encode()
+    return rewritten(data, {
+        "xl/worksheets/sheet1.xml": lambda _: sheet,
+        "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                                       b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                                       b'spreadsheetml.sharedStrings+xml"/></Types>'),
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="'
+                                                              b'http://schemas.openxmlformats.org/officeDocument/2006/'
+                                                              b'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                                              b'</Relationships>'),
+    }, {"xl/sharedStrings.xml": table})
 
 
 def test_shared_strings_as_excel_writes_them_are_read_cell_for_cell(batch):
