@@ -151,3 +151,12 @@ def test_the_preview_lives_only_in_the_shared_storage_and_is_removed_after_confi
     assert confirm(staff_client, preview).status_code == 200
     assert not default_storage.exists(path)
     assert Participant.objects.filter(nip=nip_for(1)).exists()
+
+
+def test_opening_the_import_page_removes_a_preview_older_than_a_day(staff_client, batch):
+    stale = default_storage.save("roster-imports/lama.csv", ContentFile(b"NIP\n"))
+    old = (datetime.now(dt_timezone.utc) - timedelta(days=2)).timestamp()
+    os.utime(default_storage.path(stale), (old, old))
+    fresh = default_storage.save("roster-imports/baru.csv", ContentFile(b"NIP\n"))
+    assert staff_client.get(URL).status_code == 200
+    assert not default_storage.exists(stale) and default_storage.exists(fresh)

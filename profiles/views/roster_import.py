@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from profiles.decorators import admin_context, staff_permission_required
@@ -121,6 +122,9 @@ def roster_import(request):
             {**context, **report_context(report), "batch": batch, "filename": pending.filename, "done": True},
         )
 
+    if request.method == "GET":
+        # Previews nobody confirmed are removed a day later, whenever staff come back.
+        staging.remove_stale(timezone.now())
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload, batch = form.cleaned_data["file"], form.cleaned_data["batch"]
