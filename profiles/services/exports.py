@@ -8,6 +8,7 @@ value typed by a participant (`=HYPERLINK(...)`) never runs as a formula.
 
 import getpass
 import re
+from operator import itemgetter
 import shutil
 import tempfile
 import time
@@ -75,18 +76,20 @@ def _value_rows(queryset, now):
     return queryset.annotate(validated_now=validated).values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
 
 
-def _shown_field(field):
-    """A function from a value row to the field as the profile page shows it (Field.display)."""
-    if field.name == BIRTH:
-        place, born = _AT["tempat_lahir"], _AT["tanggal_lahir"]
-        return lambda v: format_birth_field(v[place], v[born])
-    index = _AT[field.columns[0]]
-    if field.name == "no_telp":
-        return lambda v: format_no_telp(v[index]) if v[index] else ""
-    return lambda v: v[index] or ""
+def _field_getter():
+    """One itemgetter for the twelve fields (Field.display), and where the two that are
+    formatted sit: the birth field (from two columns) and the phone number."""
+    indices, birth_at, phone_at = [], None, None
+    for position, field in enumerate(FIELDS):
+        if field.name == BIRTH:
+            birth_at = position
+        elif field.name == "no_telp":
+            phone_at = position
+        indices.append(_AT[field.columns[0]])
+    return itemgetter(*indices), birth_at, phone_at
 
 
-_SHOWN = tuple(_shown_field(field) for field in FIELDS)
+_FIELDS_OF, _BIRTH_AT, _PHONE_AT = _field_getter()
 
 
 def _verified_at(moment):
@@ -98,16 +101,20 @@ def _row(v):
     if status != Status.TERVERIFIKASI and v[_AT["validated_now"]]:
         status = Status.DIANGGAP_VALID
     first, last = v[_AT["verified_by__first_name"]] or "", v[_AT["verified_by__last_name"]] or ""
-    born = v[_AT["tanggal_lahir"]]
-    return [
-        *(shown(v) for shown in _SHOWN),
-        v[_AT["tempat_lahir"]],
+    place, born = v[_AT["tempat_lahir"]], v[_AT["tanggal_lahir"]]
+    row = list(_FIELDS_OF(v))
+    row[_BIRTH_AT] = format_birth_field(place, born)
+    phone = row[_PHONE_AT]
+    row[_PHONE_AT] = format_no_telp(phone) if phone else ""
+    row += [
+        place,
         format_birth_date(born) if born else "",
         _STATUS_LABELS[status],
         f"{first} {last}".strip() or v[_AT["verified_by__username"]] or "",
         _verified_at(v[_AT["verified_at"]]),
         f"{v[0]}.jpg" if v[_AT["photo__file"]] else "",
     ]
+    return row
 
 
 @dataclass(frozen=True)
