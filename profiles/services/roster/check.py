@@ -130,48 +130,62 @@ def check_row(row_number, raw, *, today, missing_columns=(), rules=None, delimit
     rules = rules or record_rules()
     result = RowResult(row=row_number)
     result.cells = _fingerprint(raw)
-    if raw.get(EXTRA_CELLS):
-        # Shifted cells would put one field's value into another: the row is not imported.
-        result.nip = normalize_nip(raw.get("nip"))
-        shown = "titik koma (;)" if delimiter == ";" else "koma (,)" if delimiter == "," else "pemisah"
-        result.add_error("baris", ValidationError(SHIFTED.format(delimiter=shown), code="row_shifted"))
-        result.status = ERROR
-        return result
-    try:
-        result.nip = _nip(raw.get("nip"), today)
-    except ValidationError as error:
-        result.nip = normalize_nip(_cell(raw.get("nip")))
-        result.add_error("nip", error)
+    if not _row_has_a_nip(result, raw, today=today, delimiter=delimiter):
         result.status = ERROR
         return result
     inputs = {name: _cell(value) for name, value in raw.items() if name in RECORD_INPUTS}
     record = clean_record(result.nip, inputs, today=today, lenient=True, memo=memo, **rules)
     result.values = record.values
-    if not _blank_cell(raw.get(ACCESS_CODE)):
-        result.access_code = clean_access_code(_cell(raw.get(ACCESS_CODE)))
-        if not result.access_code:
-            result.add_warning(ACCESS_CODE, ValidationError(
-                "Kode akses harus 4–16 huruf atau angka; kode ini diabaikan dan kode baru dibuat "
-                "bila angkatan memerlukannya.",
-                code="access_code_invalid",
-            ))
+    _take_access_code(result, raw.get(ACCESS_CODE))
+    _add_record_warnings(result, raw, record, missing_columns)
+    return result
+
+
+def _row_has_a_nip(result, raw, *, today, delimiter):
+    """Sets result.nip; False (with the error) for a shifted row or a NIP that cannot be used."""
+    if raw.get(EXTRA_CELLS):
+        # Shifted cells would put one field's value into another: the row is not imported.
+        result.nip = normalize_nip(raw.get("nip"))
+        shown = "titik koma (;)" if delimiter == ";" else "koma (,)" if delimiter == "," else "pemisah"
+        result.add_error("baris", ValidationError(SHIFTED.format(delimiter=shown), code="row_shifted"))
+        return False
+    try:
+        result.nip = _nip(raw.get("nip"), today)
+    except ValidationError as error:
+        result.nip = normalize_nip(_cell(raw.get("nip")))
+        result.add_error("nip", error)
+        return False
+    return True
+
+
+def _take_access_code(result, cell):
+    if _blank_cell(cell):
+        return
+    result.access_code = clean_access_code(_cell(cell))
+    if not result.access_code:
+        result.add_warning(ACCESS_CODE, ValidationError(
+            "Kode akses harus 4–16 huruf atau angka; kode ini diabaikan dan kode baru dibuat "
+            "bila angkatan memerlukannya.",
+            code="access_code_invalid",
+        ))
+
+
+def _add_record_warnings(result, raw, record, missing_columns):
+    """The record's errors are the row's warnings (the field is left for the participant),
+    except a column the file lacks (reported once for the file) and a cell that is not blank
+    but unreadable (its own message instead of "wajib diisi")."""
     unreadable = {name: value for name, value in raw.items() if isinstance(value, UnreadableCell)}
     for name, cell in unreadable.items():
         result.add_warning(_reported_as(name), ValidationError(cell.message, code=cell.code))
     for name, errors in record.errors.items():
         for error in errors:
-            # A column the file does not have is reported once for the file, not per row.
-            if error.code == "required" and name in missing_columns:
-                continue
-            # A cell that is not blank but unreadable has its own message above.
-            if error.code == "required" and _is_unreadable_cell(name, error, unreadable):
+            if error.code == "required" and (name in missing_columns or _is_unreadable_cell(name, error, unreadable)):
                 continue
             result.add_warning(name, error)
     if unreadable:
         blank = _other_birth_part_blank(raw, unreadable)
         if blank is not None and not any(e.code == "required" for e in result.warnings.get(BIRTH, ())):
             result.add_warning(BIRTH, blank)
-    return result
 
 
 def _reported_as(name):

@@ -415,6 +415,47 @@ def _merged_areas(sheet):
     return sorted({range_boundaries(area) + (area,) for area in areas}, key=lambda a: a[1])
 
 
+def _refuse_declared_size(sheet, max_rows, max_columns):
+    """The sheet's declared <dimension>, read before any row: over a limit, refused at once."""
+    with sheet._get_source() as source:
+        bounds = WorkSheetParser(source, []).parse_dimensions()
+    if not bounds:
+        return
+    _, _, last_column, last_row = bounds
+    if last_column and last_column > max_columns:
+        raise RosterError(TOO_MANY_COLUMNS.format(sheet=sheet.title, columns=last_column, limit=max_columns))
+    if last_row and last_row > max_rows + HEADER_SEARCH_ROWS:
+        raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
+
+
+def _row_values(cells, sheet, max_columns):
+    """A parsed row's values by position; a filled cell past the column limit refuses the file."""
+    width = max((cell["column"] for cell in cells), default=0)
+    if width > max_columns:
+        if any(c["column"] > max_columns and not _is_blank([c["value"]]) for c in cells):
+            raise RosterError(TOO_MANY_COLUMNS.format(sheet=sheet.title, columns=width, limit=max_columns))
+        width = max_columns
+    values = [None] * width
+    for cell in cells:
+        if cell["column"] <= width:
+            values[cell["column"] - 1] = cell["value"]
+    return values
+
+
+class _MergeSweep:
+    """The merged areas covering each row, as rows arrive in order (an area may span many)."""
+
+    def __init__(self, areas):
+        self.areas, self.next, self.active = areas, 0, []
+
+    def covering(self, number):
+        while self.next < len(self.areas) and self.areas[self.next][1] <= number:
+            insort(self.active, self.areas[self.next], key=lambda area: area[3])
+            self.next += 1
+        self.active = [area for area in self.active if area[3] >= number]
+        return self.active
+
+
 def _sheet_records(workbook, sheet):
     """Each row of the sheet as a list of values, by position, whatever its declared dimension.
 
@@ -422,17 +463,8 @@ def _sheet_records(workbook, sheet):
     counted again as they stream, since a dimension may understate the sheet.
     """
     max_columns, max_rows = limit("ROSTER_MAX_COLUMNS"), limit("ROSTER_MAX_ROWS")
-    with sheet._get_source() as source:
-        bounds = WorkSheetParser(source, []).parse_dimensions()
-    if bounds:
-        _, _, last_column, last_row = bounds
-        if last_column and last_column > max_columns:
-            raise RosterError(TOO_MANY_COLUMNS.format(sheet=sheet.title, columns=last_column, limit=max_columns))
-        if last_row and last_row > max_rows + HEADER_SEARCH_ROWS:
-            raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
-    merged = _merged_areas(sheet)
-    active, pending = [], 0
-    expected = 1
+    _refuse_declared_size(sheet, max_rows, max_columns)
+    merges, expected = _MergeSweep(_merged_areas(sheet)), 1
     with sheet._get_source() as source:
         # The read-only sheet's own parts (openpyxl 3.1): its shared strings and the
         # workbook's date formats, as ReadOnlyWorksheet._cells_by_row passes them.
@@ -441,28 +473,14 @@ def _sheet_records(workbook, sheet):
             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
         )
         for number, cells in parser.parse():
-            while expected < number:  # rows the file leaves out
-                expected += 1
-                yield []
-            expected = number + 1
             if number > max_rows + HEADER_SEARCH_ROWS:
                 raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
-            width = max((cell["column"] for cell in cells), default=0)
-            if width > max_columns:
-                filled = [c for c in cells if c["column"] > max_columns and not _is_blank([c["value"]])]
-                if filled:
-                    raise RosterError(TOO_MANY_COLUMNS.format(sheet=sheet.title, columns=width, limit=max_columns))
-                width = max_columns
-            values = [None] * width
-            for cell in cells:
-                if cell["column"] <= width:
-                    values[cell["column"] - 1] = cell["value"]
-            while pending < len(merged) and merged[pending][1] <= number:
-                insort(active, merged[pending], key=lambda a: a[3])
-                pending += 1
-            active = [area for area in active if area[3] >= number]
-            if active:
-                _mark_merged(values, number, active, max_columns)
+            yield from [[]] * (number - expected)  # rows the file leaves out
+            expected = number + 1
+            values = _row_values(cells, sheet, max_columns)
+            areas = merges.covering(number)
+            if areas:
+                _mark_merged(values, number, areas, max_columns)
             yield values
 
 
