@@ -1,4 +1,7 @@
+from django.db import OperationalError
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.http import HttpResponse
 from django.urls import reverse
 
 
@@ -39,4 +42,38 @@ class PrivacyHeadersMiddleware:
         if signed_in or request.path == reverse("login"):
             response["Cache-Control"] = "private, no-store"
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# What SQLite and PostgreSQL say when another writer holds what a request needs.
+BUSY_MESSAGES = (
+    "database is locked", "database table is locked", "could not obtain lock", "lock timeout",
+    "deadlock detected",
+)
+BUSY_RETRY_SECONDS = 5
+
+
+def is_database_busy(error):
+    return isinstance(error, OperationalError) and any(text in str(error).lower() for text in BUSY_MESSAGES)
+
+
+class DatabaseBusyMiddleware:
+    """A busy database (a long write elsewhere, e.g. a roster import on SQLite) answers with
+    a clear Indonesian "coba lagi" page and 503, never a 500. The page is rendered without
+    the request's context processors: they would query the busy database again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_busy(exception):
+            return None
+        response = HttpResponse(
+            render_to_string("busy.html", {"retry_seconds": BUSY_RETRY_SECONDS}), status=503,
+        )
+        response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        response["Cache-Control"] = "no-store"
         return response

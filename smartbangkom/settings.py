@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "profiles.middleware.PasswordChangeRequiredMiddleware",
     "profiles.middleware.PrivacyHeadersMiddleware",
+    "profiles.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -272,6 +273,14 @@ PHOTO_FIX = {}
 # Uploads a participant may make in an hour, refused ones included (each costs a decode
 # and the face checks). services.UploadLimitReached past it.
 PHOTO_UPLOADS_PER_HOUR = envint("PHOTO_UPLOADS_PER_HOUR", 20)
+
+# Roster files (profiles.services.roster.parse): refused at once over any of these, so an
+# import stays under about 300 MB of memory whatever the file (a zip bomb included).
+ROSTER_MAX_UPLOAD_BYTES = envint("ROSTER_MAX_UPLOAD_MB", 40) * 1024 * 1024
+ROSTER_MAX_UNCOMPRESSED_BYTES = envint("ROSTER_MAX_UNCOMPRESSED_MB", 300) * 1024 * 1024
+ROSTER_MAX_SHARED_STRINGS_BYTES = envint("ROSTER_MAX_SHARED_STRINGS_MB", 48) * 1024 * 1024
+ROSTER_MAX_ROWS = envint("ROSTER_MAX_ROWS", 200_000)
+ROSTER_MAX_COLUMNS = envint("ROSTER_MAX_COLUMNS", 100)
 # Photo versions kept per participant besides the current and the confirmed one
 # (manage.py prune_photos).
 PHOTO_VERSIONS_KEPT = envint("PHOTO_VERSIONS_KEPT", 3)

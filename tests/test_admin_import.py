@@ -121,3 +121,42 @@ def test_a_preview_that_was_never_confirmed_is_removed_after_a_day(staff_client,
     assert not default_storage.exists(stale)
     assert default_storage.exists(staff_client.session["roster_import"]["path"])
     assert preview.status_code == 200
+
+
+def test_a_busy_database_at_confirm_gives_a_coba_lagi_page_and_keeps_the_preview(staff_client, batch, monkeypatch):
+    from django.db import OperationalError
+
+    from profiles.views import roster_import as view
+
+    preview = upload(staff_client, batch, csv_bytes([person(1)]))
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(view.roster, "import_roster", busy)
+    response = confirm(staff_client, preview)
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "coba lagi" in response.content.decode()
+    assert default_storage.exists(staff_client.session["roster_import"]["path"])
+    monkeypatch.undo()
+    assert confirm(staff_client, preview).status_code == 200
+    assert Participant.objects.filter(nip=nip_for(1)).exists()
+
+
+def test_the_preview_lives_only_in_the_shared_storage_and_is_removed_after_confirm(staff_client, batch, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    preview = upload(staff_client, batch, csv_bytes([person(1)]))
+    path = staff_client.session["roster_import"]["path"]
+    assert default_storage.exists(path)
+    assert confirm(staff_client, preview).status_code == 200
+    assert not default_storage.exists(path)
+    assert Participant.objects.filter(nip=nip_for(1)).exists()
+
+
+def test_opening_the_import_page_removes_a_preview_older_than_a_day(staff_client, batch):
+    stale = default_storage.save("roster-imports/lama.csv", ContentFile(b"NIP\n"))
+    old = (datetime.now(dt_timezone.utc) - timedelta(days=2)).timestamp()
+    os.utime(default_storage.path(stale), (old, old))
+    fresh = default_storage.save("roster-imports/baru.csv", ContentFile(b"NIP\n"))
+    assert staff_client.get(URL).status_code == 200
+    assert not default_storage.exists(stale) and default_storage.exists(fresh)

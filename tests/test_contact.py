@@ -133,3 +133,31 @@ def test_it_shows_a_stored_number_in_national_form(e164, shown):
 
 def test_the_displayed_number_reads_back_to_the_stored_one():
     assert normalize_no_telp(format_no_telp("+6281234567890")) == "+6281234567890"
+
+
+def _numbers(count, seed):
+    """Indonesian-looking numbers of every length the fast paths accept, 8 then 7–12 digits."""
+    import random
+    rng = random.Random(seed)
+    return ["8" + "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 12))) for _ in range(count)]
+
+
+def test_the_fast_reading_of_a_plain_number_agrees_with_phonenumbers():
+    import phonenumbers
+    from profiles.rules.contact import _MOBILE_TYPES, _plain_mobile
+
+    for national in _numbers(3000, seed=19):
+        for text in (f"0{national}", f"+62 {national[:3]}-{national[3:]}"):
+            number = phonenumbers.parse(text, "ID")
+            mobile = phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _MOBILE_TYPES
+            expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if mobile else None
+            assert _plain_mobile(text) == expected, text
+
+
+def test_the_fast_display_of_a_stored_number_agrees_with_phonenumbers():
+    import phonenumbers
+
+    for national in _numbers(3000, seed=20):
+        number = phonenumbers.parse(f"+62{national}", "ID")
+        expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        assert format_no_telp(f"+62{national}") == expected, national

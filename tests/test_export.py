@@ -248,3 +248,40 @@ def test_the_dashboard_unfinished_csv_is_logged(staff_client, staff, alice, batc
     b"".join(response.streaming_content)
     log = ExportLog.objects.get()
     assert (log.user, log.batch, log.scope, log.format, log.count) == (staff, batch, "unfinished", "csv", 1)
+
+
+# The fast paths hold to what they replace ------------------------------------------------
+
+@pytest.mark.parametrize("value", ["", "Analis", "=1+1", "-1,5", "-", "+62812", "@x|y", "|a", "%s", "-abc", None, 3, 2.5])
+def test_the_csv_cells_are_defused_exactly_as_defusedcsv_does(value):
+    from defusedcsv.csv import _escape
+
+    assert exports._defused(value) == _escape(value)
+
+
+def test_an_xlsx_export_reads_back_cell_for_cell_with_text_that_needs_escaping(tmp_path, verified_alice):
+    Participant.objects.filter(pk=verified_alice.pk).update(
+        jabatan="Analis <Data> & Informasi", alamat_instansi="  Jl. A\x0b No. 1  ")
+    content, _ = export_cli(tmp_path, verified_alice.batch, "xlsx")
+    header, row = parse_xlsx(content)
+    record = dict(zip(header, row))
+    assert header == exports.HEADER
+    assert record["Jabatan"] == "Analis <Data> & Informasi"
+    assert record["Alamat Instansi"] == "  Jl. A No. 1  "
+    assert record["NIP"] == verified_alice.nip and record["Status"] == "Terverifikasi"
+
+
+@pytest.mark.parametrize("deadline_passed", [False, True])
+@pytest.mark.parametrize("status", ["belum_diperbarui", "diperbarui", "dikonfirmasi", "perlu_revisi"])
+def test_the_export_status_agrees_with_the_python_rule(alice, status, deadline_passed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    alice.batch.deadline = now + timedelta(days=-1 if deadline_passed else 1)
+    alice.batch.save()
+    Participant.objects.filter(pk=alice.pk).update(status=status)
+    alice.refresh_from_db()
+    _, row = list(exports.rows(exports.export_queryset(batch=alice.batch, scope=exports.SCOPE_ALL), now))
+    assert row[exports.HEADER.index("Status")] == review.effective_status(alice, now).label

@@ -5,6 +5,7 @@ clean_record, so each rule is written once.
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 
@@ -101,19 +102,18 @@ def _birth_parts(raw, result, *, lenient):
     return place, tanggal
 
 
-def _clean_birth(raw, result, *, today, lenient, min_age, max_age):
+def _clean_birth(raw, result, *, today, lenient, min_age, max_age, memo=None):
     parts = _birth_parts(raw, result, lenient=lenient)
     if parts is None:
         return
     place, tanggal = parts
-    rules = [
-        ("tempat_lahir", place,
-         lambda v: _limit(normalize_place(v), _max_length("tempat_lahir"))),
-        ("tanggal_lahir", tanggal,
-         lambda v: parse_birth_date(v, today=today, lenient=lenient, min_age=min_age,
-                                    max_age=max_age)),
-    ]
-    for name, value, rule in rules:
+    rules = _with_memo({
+        "tempat_lahir": lambda v: _limit(normalize_place(v), _max_length("tempat_lahir")),
+        "tanggal_lahir": lambda v: parse_birth_date(v, today=today, lenient=lenient, min_age=min_age,
+                                                    max_age=max_age),
+    }, memo)
+    for name, value in (("tempat_lahir", place), ("tanggal_lahir", tanggal)):
+        rule = rules[name]
         if value is None:
             continue  # a blank column, reported above
         try:
@@ -141,15 +141,45 @@ def _cross_check(nip, result):
             values["golongan"])
 
 
+# Fields whose values repeat down a roster (the same rank, office or religion on many
+# rows): with a memo, each distinct value is checked once.
+_REPEATING = frozenset({"jenis_kelamin", "agama", "jabatan", "golongan", "pangkat", "asal_instansi",
+                        "alamat_instansi", "tempat_lahir", "tanggal_lahir"})
+
+
+def _remembered(memo, name, rule, raw):
+    key = (name, raw)
+    outcome = memo.get(key)
+    if outcome is None:
+        try:
+            outcome = memo[key] = (True, rule(raw))
+        except ValidationError as error:
+            outcome = memo[key] = (False, error)
+    ok, value = outcome
+    if ok:
+        return value
+    # A fresh error each time: a raised instance collects the traceback of every raise.
+    raise ValidationError(value.message, code=value.code, params=value.params)
+
+
+def _with_memo(rules, memo):
+    if memo is None:
+        return rules
+    return {name: partial(_remembered, memo, name, rule) if name in _REPEATING else rule
+            for name, rule in rules.items()}
+
+
 def clean_record(nip, raw, *, today, lenient=False,
-                 email_suffixes=DEFAULT_OFFICIAL_EMAIL_SUFFIXES, min_age=18, max_age=60):
+                 email_suffixes=DEFAULT_OFFICIAL_EMAIL_SUFFIXES, min_age=18, max_age=60, memo=None):
     """Field rules, then the cross-checks against the NIP and the golongan.
 
     `values` holds model field names (tempat_lahir, tanggal_lahir); `errors` input field
     names, with every birth error under `tempat_tanggal_lahir`, even from two columns.
+    `memo` (a dict kept across the rows of one import, same `today`) remembers the
+    outcome of the rules of repeating fields.
     """
     result = RecordResult()
-    for name, rule in _rules(email_suffixes).items():
+    for name, rule in _with_memo(_rules(email_suffixes), memo).items():
         value = raw.get(name)
         if _blank(value):
             if name == "pangkat" and "golongan" in result.values:
@@ -162,6 +192,6 @@ def clean_record(nip, raw, *, today, lenient=False,
             result.values[name] = rule(value)
         except ValidationError as error:
             result.add_error(name, error)
-    _clean_birth(raw, result, today=today, lenient=lenient, min_age=min_age, max_age=max_age)
+    _clean_birth(raw, result, today=today, lenient=lenient, min_age=min_age, max_age=max_age, memo=memo)
     _cross_check(nip, result)
     return result

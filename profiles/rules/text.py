@@ -15,7 +15,12 @@ def collapse_spaces(raw):
     return " ".join(str(raw if raw is not None else "").split())
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def has_control_characters(text):
+    if text.isascii():  # the common case, checked without a loop in Python
+        return _ASCII_CONTROL.search(text) is not None
     # Cc: control codes; Cf: format characters such as the right-to-left override.
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
@@ -23,6 +28,8 @@ def has_control_characters(text):
 def has_emoji(text):
     # Emoji and pictographs (So in the emoji blocks), their variation selector and keycap
     # mark: a certificate font has none of them, and they print as empty boxes.
+    if text.isascii():
+        return False
     return any(
         0x1F000 <= ord(ch) <= 0x1FAFF or 0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF
         or 0x2300 <= ord(ch) <= 0x23FF or ch in "\ufe0f\u20e3"

@@ -1,13 +1,7 @@
 """The roster import for staff: upload, preview (a dry run), then confirm exactly what was previewed."""
 
-import uuid
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -16,6 +10,8 @@ from profiles.decorators import admin_context, staff_permission_required
 from profiles.models import Batch, Participant
 from profiles.rules.fields import BIRTH_PARTS, FIELDS, LABELS
 from profiles.services import roster
+from profiles.services.roster import staging
+from profiles.services.roster.staging import Staged
 
 
 PENDING = "roster_import"
@@ -35,7 +31,7 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = getattr(settings, "ROSTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+        limit = roster.limit("ROSTER_MAX_UPLOAD_BYTES")
         if upload.size > limit:
             raise forms.ValidationError(
                 f"File terlalu besar ({upload.size / 1024 / 1024:.1f} MB); paling besar {limit // 1024 // 1024} MB.",
@@ -73,51 +69,25 @@ def report_context(report, limit=1000):
     }
 
 
-PENDING_DIR = "roster-imports"
-# A previewed roster is personal data: one that was never confirmed is removed after a day.
-PENDING_MAX_AGE = timedelta(days=1)
-
-
-def _remove_stale_pending(now):
-    try:
-        _, names = default_storage.listdir(PENDING_DIR)
-    except FileNotFoundError:
-        return
-    for name in names:
-        path = f"{PENDING_DIR}/{name}"
-        try:
-            if now - default_storage.get_modified_time(path) > PENDING_MAX_AGE:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
-
-
 def _store_pending(request, data, filename, batch):
-    _remove_stale_pending(timezone.now())
-    token = uuid.uuid4().hex
-    suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
-    path = default_storage.save(f"{PENDING_DIR}/{token}{suffix}", ContentFile(data))
-    old = request.session.get(PENDING)
-    if old:
-        default_storage.delete(old["path"])
-    request.session[PENDING] = {"token": token, "path": path, "filename": filename, "batch": batch.pk}
-    return token
+    staging.drop(Staged.from_session(request.session.get(PENDING)))
+    staged = staging.stage(data, filename, batch)
+    request.session[PENDING] = staged.as_session()
+    return staged.token
 
 
 def _take_pending(request, token):
-    pending = request.session.get(PENDING)
-    if not pending or pending["token"] != token:
+    staged = Staged.from_session(request.session.get(PENDING))
+    if staged is None or staged.token != token:
         return None, None
-    try:
-        with default_storage.open(pending["path"], "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
+    data = staging.read(staged)
+    if data is None:
         return None, None
-    return pending, data
+    return staged, data
 
 
-def _drop_pending(request, pending):
-    default_storage.delete(pending["path"])
+def _drop_pending(request, staged):
+    staging.drop(staged)
     request.session.pop(PENDING, None)
 
 
@@ -127,17 +97,19 @@ def roster_import(request):
     context = {**admin_context(request, "Impor roster peserta"), "opts": Participant._meta}
     if request.method == "POST" and "confirm" in request.POST:
         pending, data = _take_pending(request, request.POST.get("token", ""))
-        batch = Batch.objects.filter(pk=pending["batch"]).first() if pending else None
+        batch = Batch.objects.filter(pk=pending.batch_id).first() if pending else None
         if batch is None:
             messages.error(request, "Pratinjau impor sudah kedaluwarsa atau tidak ditemukan. Unggah file lagi.")
             return redirect("roster_import")
+        # A busy database (OperationalError) keeps the staged file: the "coba lagi" page
+        # (profiles.middleware.DatabaseBusyMiddleware) lets staff confirm the same preview again.
         try:
-            report = roster.import_roster(data, pending["filename"], batch=batch, by=request.user)
+            report = roster.import_roster(data, pending.filename, batch=batch, by=request.user)
         except roster.RosterError as error:
+            _drop_pending(request, pending)
             messages.error(request, str(error))
             return redirect("roster_import")
-        finally:
-            _drop_pending(request, pending)
+        _drop_pending(request, pending)
         messages.success(
             request,
             f"Impor selesai: {report.count(roster.CREATED)} baru, {report.count(roster.UPDATED)} diperbarui, "
@@ -147,9 +119,12 @@ def roster_import(request):
         return render(
             request,
             "admin/profiles/participant/import_report.html",
-            {**context, **report_context(report), "batch": batch, "filename": pending["filename"], "done": True},
+            {**context, **report_context(report), "batch": batch, "filename": pending.filename, "done": True},
         )
 
+    if request.method == "GET":
+        # Previews nobody confirmed are removed a day later, whenever staff come back.
+        staging.remove_stale(timezone.now())
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload, batch = form.cleaned_data["file"], form.cleaned_data["batch"]
