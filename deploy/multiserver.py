@@ -54,9 +54,8 @@ PARTICIPANT_PASSWORD = "Merah-Putih-Uji-45!"
 # The job lease the workers run with here: short, so the kill drill takes seconds.
 LEASE_SECONDS = 6
 
-# The roster import keeps its preview in storage only once the roster branch is merged;
-# until then the preview may live in one server's session or disk. The lead flips this
-# to False at that merge: from then on a failure of that step fails the run.
+# The roster import keeps its preview in storage (services/roster/staging.py), so a
+# preview and its confirmation may land on different servers; a failure fails the run.
 ROSTER_ACROSS_SERVERS_EXPECTED_TO_FAIL = False
 
 PROCESSES = []  # (name, Popen), all started by us in their own sessions
