@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from profiles.services import accounts, exports, notifications, review
 from profiles.services.desk import WARNING_WORDS, warning_words
+from profiles.rules import revisions
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import DATA_COLUMNS
 from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, User
@@ -150,12 +151,19 @@ class ValidatedFilter(admin.SimpleListFilter):
 
 
 class RevisionForm(forms.Form):
+    alasan = forms.MultipleChoiceField(
+        label="Alasan",
+        choices=[(reason.code, reason.text) for reason in revisions.REASONS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Status tetap “Perlu revisi” sampai peserta mengubah yang disebut alasan ini.",
+    )
     note = forms.CharField(
         label="Catatan revisi untuk peserta",
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
         help_text="Tampil di halaman My profile peserta. Tulis apa yang harus diperbaiki, "
         "misalnya: Latar foto harus merah; nama sesuai SK CPNS.",
-        error_messages={"required": "Tuliskan catatan revisi untuk peserta."},
     )
     days = forms.IntegerField(
         label="Buka kembali pengisian selama (hari)",
@@ -163,6 +171,12 @@ class RevisionForm(forms.Form):
         max_value=60,
         help_text="Dihitung dari tenggat angkatan atau dari sekarang, mana yang lebih akhir.",
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("alasan") and not (cleaned.get("note") or "").strip():
+            raise forms.ValidationError("Tuliskan catatan revisi untuk peserta, atau pilih alasan.", code="empty")
+        return cleaned
 
 
 def _check_rows(report):
@@ -408,7 +422,8 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             count = 0
             for participant in queryset.select_related("batch"):
                 review.request_revision(
-                    participant, by=request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
+                    participant, by=request.user, note=form.cleaned_data["note"],
+                    reasons=form.cleaned_data["alasan"], days=form.cleaned_data["days"],
                 )
                 count += 1
             self.message_user(request, f"Permintaan revisi dikirim ke {count} peserta; pengisian dibuka kembali.", messages.SUCCESS)
@@ -501,7 +516,8 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         form = RevisionForm(request.POST or None, initial={"days": review.reopen_days(), "note": participant.revision_note})
         if request.method == "POST" and form.is_valid():
             review.request_revision(
-                participant, by=request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
+                participant, by=request.user, note=form.cleaned_data["note"],
+                reasons=form.cleaned_data["alasan"], days=form.cleaned_data["days"],
             )
             self.message_user(request, f"Permintaan revisi dikirim ke {participant}; pengisian dibuka kembali.", messages.SUCCESS)
             return redirect("admin:profiles_participant_change", participant.pk)

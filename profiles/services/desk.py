@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
+from profiles.rules import revisions
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import BIRTH_PARTS, BY_NAME, DATA_COLUMNS, EDITABLE
 from profiles.models import Participant, Status
@@ -40,28 +41,9 @@ def warning_words(codes):
     return [WARNING_WORDS.get(code, code.replace("_", " ")) for code in codes or []]
 
 
-# Ready-made reasons for "Minta revisi" (issue 9), in the words the participant reads.
-REVISION_REASONS = [
-    ("latar", "Latar foto bukan merah."),
-    ("wajah", "Wajah tidak jelas atau terlalu kecil; foto dari kepala sampai dada, menghadap lurus."),
-    ("ekspresi", "Mata harus terbuka dan mulut tertutup."),
-    ("pakaian", "Pakaian tidak sesuai: kemeja putih berdasi, tanpa jas."),
-    ("nama", "Nama atau gelar tidak sesuai SK CPNS."),
-    ("lahir", "Tempat/tanggal lahir tidak sesuai SK CPNS."),
-    ("golongan", "Golongan/pangkat tidak sesuai SK CPNS."),
-    ("jabatan", "Jabatan tidak sesuai SK Grading."),
-    ("instansi", "Asal/alamat instansi tidak sesuai."),
-]
-REASON_TEXT = dict(REVISION_REASONS)
-
-
-def revision_note(reason_codes, text):
-    """The note the participant reads: the chosen reasons, then the free text."""
-    lines = [REASON_TEXT[code] for code, _ in REVISION_REASONS if code in set(reason_codes)]
-    text = (text or "").strip()
-    if text:
-        lines.append(text)
-    return "\n".join(lines)
+# Ready-made reasons for "Minta revisi" (issue 9), in the words the participant reads;
+# each names what it is about (profiles.rules.revisions).
+REVISION_REASONS = [(reason.code, reason.text) for reason in revisions.REASONS]
 
 
 # Queues -----------------------------------------------------------------------------

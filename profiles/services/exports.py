@@ -35,10 +35,7 @@ CONTENT_TYPES = {
 SCOPE_VALIDATED, SCOPE_ALL, SCOPE_SELECTED = "validated", "all", "selected"
 # Personal data leaving the portal by other downloads, logged the same way.
 SCOPE_UNFINISHED, SCOPE_ACCESS_CODES = "unfinished", "access_codes"
-SCOPES = {
-    SCOPE_VALIDATED: "Hanya data tervalidasi", SCOPE_ALL: "Semua peserta", SCOPE_SELECTED: "Peserta terpilih",
-    SCOPE_UNFINISHED: "Peserta belum selesai (dasbor)", SCOPE_ACCESS_CODES: "Kode akses",
-}
+SCOPES = dict(ExportLog.SCOPES)
 CHUNK_SIZE = 2000
 EXPORT_FIELDS = ["nip", *DATA_COLUMNS]
 WIB = INDONESIAN_ZONES[0][1]

@@ -78,10 +78,12 @@ def status_context(participant, now):
     status = review.effective_status(participant, now)
     missing_data = [field.label for field in missing_fields(participant)]
     notes = photo_notes(participant)
+    pending = participant.pending_revision()
     return {
         "status": status,
         "status_label": status.label,
-        "status_text": statuses.explain(status, can_edit=can_edit),
+        "status_text": statuses.explain(status, can_edit=can_edit, pending=pending),
+        "revision_pending": pending,
         "status_badge": statuses.badge_class(status),
         "photo_notes": notes,
         "steps": statuses.checklist(
@@ -92,6 +94,7 @@ def status_context(participant, now):
             confirmation_code=participant.confirmation_code,
             status=status,
             can_edit=can_edit,
+            pending=pending,
         ),
     }
 
