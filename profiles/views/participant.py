@@ -12,7 +12,7 @@ from profiles.services import review
 
 from profiles.rules import statuses
 from profiles.rules.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
-from profiles.decorators import participant_required
+from profiles.decorators import participant_required, sees_participants
 from profiles.rules.fields import display_rows, missing_fields
 from profiles.forms import ProfileForm
 from profiles.models import Photo, Status
@@ -198,7 +198,7 @@ def name_preview(request, participant):
 def photo(request, photo_uuid):
     photo = get_object_or_404(Photo.objects.select_related("participant"), uuid=photo_uuid)
     is_owner = photo.participant.user_id == request.user.id
-    if not (is_owner or request.user.has_perm("profiles.view_participant")):
+    if not (is_owner or sees_participants(request.user)):
         # The same answer as for a photo that does not exist.
         raise Http404
     if not photo.file:
