@@ -447,26 +447,12 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Kirim pengingat email ke yang belum selesai", permissions=["change"])
     def send_reminders(self, request, queryset):
-        totals = {"queued": 0, "already": 0, "without": 0, "over": 0}
-        # The worker sends queued mail one at a time, so the queue needs no pause of its
-        # own; what protects the mail server is the cap, and it holds for the whole
-        # action, not for each batch in the selection.
-        remaining = notifications.max_per_run()
-        for batch in Batch.objects.filter(pk__in=queryset.values("batch")).order_by("pk"):
-            run = notifications.send_reminders(batch, by=request.user, queryset=queryset, limit=remaining)
-            remaining -= run.to_send
-            totals["queued"] += run.queued + run.sent
-            totals["already"] += run.already_today
-            totals["without"] += run.without_email
-            totals["over"] += run.over_limit
-        self.message_user(
-            request,
-            f"{totals['queued']} pengingat masuk antrean kirim; {totals['already']} sudah diingatkan hari ini; "
-            f"{totals['without']} tanpa email. Yang sudah konfirmasi atau terverifikasi tidak diingatkan.",
-            messages.SUCCESS,
-        )
-        if totals["over"]:
-            self.message_user(request, f"{totals['over']} melebihi batas sekali kirim; ulangi nanti.", messages.WARNING)
+        run = notifications.remind_selection(queryset, by=request.user)
+        self.message_user(request, f"{run.queued + run.sent} pengingat masuk antrean kirim.", messages.SUCCESS)
+        skipped = run.skipped()
+        if skipped:
+            level = messages.WARNING if run.over_limit else messages.INFO
+            self.message_user(request, "Dilewati: " + "; ".join(f"{count} {why}" for count, why in skipped) + ".", level)
 
     @admin.action(description="Reset ke NIP (lupa kata sandi)", permissions=["change"])
     def reset_to_nip(self, request, queryset):
