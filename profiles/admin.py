@@ -14,11 +14,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 
 from profiles.services import accounts, exports, notifications, review
-from profiles.services.desk import WARNING_WORDS, warning_words
+from profiles.services import desk
+from profiles.services.desk import warning_words
 from profiles.rules import revisions
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import DATA_COLUMNS
-from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, User
+from django_tasks_db.models import DBTaskResult
+
+from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, TaskResult, User
 from profiles.rules.record import clean_record
 from profiles.services.participants import EditConflict, save_participant_data
 
@@ -179,15 +182,6 @@ class RevisionForm(forms.Form):
         return cleaned
 
 
-def _check_rows(report):
-    rows = []
-    for check in report.get("checks", []):
-        state = "OK" if check.get("ok") else ("Gagal" if check.get("severity") == "error" else "Catatan")
-        code = check.get("code", "")
-        rows.append((state, WARNING_WORDS.get(code, code), check.get("value", ""), check.get("message", "")))
-    return rows
-
-
 @admin.register(Participant)
 class ParticipantAdmin(SimpleHistoryAdmin):
     form = ParticipantAdminForm
@@ -309,11 +303,11 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     def photo_report(self, obj):
         if obj.photo_id is None:
             return "—"
-        rows = _check_rows(obj.photo.report or {})
+        rows = desk.check_rows(obj.photo.report)
         if not rows:
             return "Tidak ada laporan pemeriksaan."
         return format_html(
-            '<table><thead><tr><th>Hasil</th><th>Pemeriksaan</th><th>Nilai</th><th>Keterangan</th></tr></thead>'
+            '<table><thead><tr><th>Hasil</th><th>Pemeriksaan</th><th>Nilai terukur</th><th>Keterangan</th></tr></thead>'
             "<tbody>{}</tbody></table>",
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
@@ -555,7 +549,76 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
     list_filter = ["format", "source", "scope"]
+    date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ExportLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The task queue in Indonesian: the package's own admin speaks English (issue 17).
+admin.site.unregister(DBTaskResult)
+
+TASK_STATES = {"READY": "Menunggu", "RUNNING": "Berjalan", "SUCCESSFUL": "Berhasil", "FAILED": "Gagal"}
+TASK_NAMES = {
+    "fix_photo_task": "Perbaiki foto otomatis", "send_mail_task": "Kirim email",
+    "build_export_task": "Ekspor latar belakang", "send_reset_task": "Atur ulang kata sandi",
+}
+
+
+class TaskStateFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(TASK_STATES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(TaskResult)
+class TaskResultAdmin(admin.ModelAdmin):
+    list_display = ["task_words", "state_words", "enqueued", "finished"]
+    list_filter = [TaskStateFilter]
+    fields = ["task_words", "state_words", "enqueued", "started", "finished", "error"]
+    readonly_fields = fields
+    ordering = ["-enqueued_at"]
+
+    @admin.display(description="tugas")
+    def task_words(self, obj):
+        name = obj.task_path.rsplit(".", 1)[-1]
+        return TASK_NAMES.get(name, name.replace("_", " "))
+
+    @admin.display(description="status", ordering="status")
+    def state_words(self, obj):
+        return TASK_STATES.get(obj.status, obj.status)
+
+    @staticmethod
+    def _when(value):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H.%M.%S WIB") if value else "—"
+
+    @admin.display(description="masuk antrean", ordering="enqueued_at")
+    def enqueued(self, obj):
+        return self._when(obj.enqueued_at)
+
+    @admin.display(description="mulai")
+    def started(self, obj):
+        return self._when(obj.started_at)
+
+    @admin.display(description="selesai", ordering="finished_at")
+    def finished(self, obj):
+        return self._when(obj.finished_at)
+
+    @admin.display(description="galat")
+    def error(self, obj):
+        return obj.exception_class_path.rsplit(".", 1)[-1] if obj.exception_class_path else "—"
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from simple_history.models import HistoricalRecords
 
 from profiles.rules import revisions
@@ -436,3 +437,12 @@ class UploadAttempt(models.Model):
         verbose_name = "unggahan foto"
         verbose_name_plural = "unggahan foto"
         indexes = [models.Index(fields=["participant", "at"], name="uploads_by_participant")]
+
+
+class TaskResult(DBTaskResult):
+    """The background task queue (django-tasks-db), shown to staff in Indonesian."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tugas latar belakang"
+        verbose_name_plural = "tugas latar belakang"

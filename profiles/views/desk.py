@@ -148,6 +148,9 @@ def verify(request, batch_id, user_id):
     except review.StaleData:
         messages.error(request, STALE)
         return redirect(_record_url(chosen, user_id))
+    except review.IncompleteForStaff as error:
+        messages.error(request, str(error))
+        return redirect(_record_url(chosen, user_id))
     except review.ReviewError as error:
         messages.error(request, f"Belum diverifikasi: {error}")
         return redirect(_record_url(chosen, user_id))
