@@ -121,7 +121,7 @@ class ProfileForm(forms.Form):
             for error in errors:
                 self.add_error(field if field in self.fields else None, error)
         self.values = result.values
-        if self.has_error(BIRTH, "birth_semicolon"):
+        if self.has_error(BIRTH, "birth_semicolon") or self.has_error(BIRTH, "birth_place_required"):
             # The error repeats the reminder; the help text would say it a second time.
             # The bound field copied the help text when cleaning began.
             self.fields[BIRTH].help_text = self[BIRTH].help_text = ""

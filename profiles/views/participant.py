@@ -79,6 +79,19 @@ def status_context(participant, now):
     missing_data = [field.label for field in missing_fields(participant)]
     notes = photo_notes(participant)
     pending = participant.pending_revision()
+    steps = statuses.checklist(
+        missing_data=missing_data,
+        has_photo=participant.photo_id is not None,
+        photo_notes=len(notes),
+        confirmed=participant.confirmed_at is not None,
+        confirmation_code=participant.confirmation_code,
+        status=status,
+        can_edit=can_edit,
+        pending=pending,
+    )
+    # The next thing to do, with its number kept (the list itself stays in the guide's order).
+    next_step = next(((number, step) for number, step in enumerate(steps, start=1)
+                      if not step.done and step.action), None)
     return {
         "status": status,
         "status_label": status.label,
@@ -86,16 +99,8 @@ def status_context(participant, now):
         "revision_pending": pending,
         "status_badge": statuses.badge_class(status),
         "photo_notes": notes,
-        "steps": statuses.checklist(
-            missing_data=missing_data,
-            has_photo=participant.photo_id is not None,
-            photo_notes=len(notes),
-            confirmed=participant.confirmed_at is not None,
-            confirmation_code=participant.confirmation_code,
-            status=status,
-            can_edit=can_edit,
-            pending=pending,
-        ),
+        "steps": steps,
+        "next_step": next_step,
     }
 
 
@@ -134,6 +139,7 @@ def profile_edit(request, participant):
         "rows": profile_rows(participant),
         "pangkat_by_golongan": dict(GOLONGAN_PANGKAT),
         "at_stake": approval_at_stake(participant),
+        "has_blanks": bool(missing_fields(participant)),
         **deadline_context(participant, now),
     }
     if request.method == "POST":
