@@ -1,5 +1,3 @@
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
@@ -10,27 +8,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-
-from profiles.services import accounts, exports, notifications, review
-from profiles.services import desk
+from profiles.forms import CONFLICT, DATA_FIELDS, ParticipantAdminForm, RevisionForm
+from profiles.models import Batch, ExportLog, Participant, Photo, TaskResult, User
+from profiles.services import accounts, desk, exports, notifications, review
 from profiles.services.desk import warning_words
-from profiles.rules import revisions
-from profiles.rules.birth import format_birth_date
-from profiles.rules.fields import DATA_COLUMNS
-from django_tasks_db.models import DBTaskResult
-
-from profiles.models import Batch, ExportLog, MailLog, Participant, Photo, TaskResult, User
-from profiles.rules.record import clean_record
 from profiles.services.participants import EditConflict, save_participant_data
-
-DATA_FIELDS = list(DATA_COLUMNS)
-
-CONFLICT = (
-    "Data peserta ini baru saja diubah oleh orang lain; perubahan Anda belum disimpan. "
-    "Buka ulang halaman ini untuk melihat data terbaru, lalu ulangi perubahan Anda."
-)
 
 admin.site.register(User, UserAdmin)
 
@@ -46,51 +31,6 @@ class BatchAdmin(admin.ModelAdmin):
     @admin.display(description="peserta", ordering="n_participants")
     def participant_count(self, obj):
         return obj.n_participants
-
-
-class ParticipantAdminForm(forms.ModelForm):
-    """Admins edit with the participant's rules, but may leave blanks for the participant."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = Participant
-        fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            stored = Participant.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if cleaned.get("version") != stored:
-                # Shown with the admin's input kept; the service guards the race after this.
-                raise forms.ValidationError(CONFLICT, code="conflict")
-        nip = self.instance.nip if self.instance.pk else cleaned.get("nip", "")
-        raw = {field: cleaned.get(field) or "" for field in DATA_FIELDS}
-        if raw["tanggal_lahir"]:
-            raw["tanggal_lahir"] = format_birth_date(raw["tanggal_lahir"])
-        result = clean_record(
-            nip,
-            raw,
-            today=timezone.localdate(),
-            lenient=True,
-            email_suffixes=settings.OFFICIAL_EMAIL_SUFFIXES,
-            min_age=settings.PARTICIPANT_MIN_AGE,
-            max_age=settings.PARTICIPANT_MAX_AGE,
-        )
-        for field, errors in result.errors.items():
-            for error in errors:
-                if error.code == "required":
-                    continue
-                target = field if field in self.fields else "tanggal_lahir"
-                self.add_error(target, error)
-        for field, value in result.values.items():
-            if field in cleaned and raw.get(field, "") != "":
-                cleaned[field] = value
-        return cleaned
 
 
 class HasPhotoFilter(admin.SimpleListFilter):
@@ -151,35 +91,6 @@ class ValidatedFilter(admin.SimpleListFilter):
         if self.value() == "tidak":
             return queryset.exclude(Participant.objects.validated_q(timezone.now()))
         return queryset
-
-
-class RevisionForm(forms.Form):
-    alasan = forms.MultipleChoiceField(
-        label="Alasan",
-        choices=[(reason.code, reason.text) for reason in revisions.REASONS],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Status tetap “Perlu revisi” sampai peserta mengubah yang disebut alasan ini.",
-    )
-    note = forms.CharField(
-        label="Catatan revisi untuk peserta",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        required=False,
-        help_text="Tampil di halaman My profile peserta. Tulis apa yang harus diperbaiki, "
-        "misalnya: Latar foto harus merah; nama sesuai SK CPNS.",
-    )
-    days = forms.IntegerField(
-        label="Buka kembali pengisian selama (hari)",
-        min_value=1,
-        max_value=60,
-        help_text="Dihitung dari tenggat angkatan atau dari sekarang, mana yang lebih akhir.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("alasan") and not (cleaned.get("note") or "").strip():
-            raise forms.ValidationError("Tuliskan catatan revisi untuk peserta, atau pilih alasan.", code="empty")
-        return cleaned
 
 
 @admin.register(Participant)
@@ -249,18 +160,13 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Email terkirim")
     def mail_log(self, obj):
-        logs = MailLog.objects.filter(participant=obj).order_by("-created_at")[:20]
-        if not logs:
+        rows = notifications.mail_rows(obj)
+        if not rows:
             return "Belum ada email ke peserta ini."
         return format_html(
             '<table class="mail-log"><thead><tr><th>Waktu</th><th>Jenis</th><th>Kepada</th><th>Hasil</th></tr></thead>'
             "<tbody>{}</tbody></table>",
-            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-                (timezone.localtime(log.sent_at or log.created_at).strftime("%d-%m-%Y %H.%M WIB"),
-                 MAIL_KINDS.get(log.kind, log.kind), log.to,
-                 log.get_outcome_display() + (f" ({log.error[:80]})" if log.error else ""))
-                for log in logs
-            )),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
     # The photo pages' engineer extends this field (auto-fixed badge, link to the original).
@@ -377,67 +283,40 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Verifikasi peserta terpilih …", permissions=["change"])
     def verify_selected(self, request, queryset):
-        """Two steps: a page showing each record (name, version, photo) with what it shows in
-        hidden inputs, then the verification of exactly that; a record changed in between
-        is refused."""
+        """Two steps: a page showing each record with what it shows in hidden inputs, then
+        the verification of exactly that; a record changed in between is refused."""
         participants = list(queryset.select_related("batch", "photo"))
         if "apply" not in request.POST:
-            return TemplateResponse(
-                request,
-                "admin/profiles/participant/verify_selected.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Verifikasi peserta terpilih",
-                    "opts": self.model._meta,
-                    "participants": participants,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
-        verified, refused = 0, []
-        for participant in participants:
-            try:
-                review.verify(participant, by=request.user, **review.seen_from_post(request.POST, participant.pk))
-            except review.ReviewError as error:
-                refused.append(f"{participant.nip}: {error}")
-            else:
-                verified += 1
+            return self._page(request, "verify_selected.html", "Verifikasi peserta terpilih", participants=participants)
+        verified, refused = review.verify_selected(participants, by=request.user, data=request.POST)
         if verified:
             self.message_user(request, f"{verified} peserta diverifikasi.", messages.SUCCESS)
         for line in refused[:20]:
             self.message_user(request, f"Tidak diverifikasi — {line}", messages.WARNING)
         if len(refused) > 20:
             self.message_user(request, f"… dan {len(refused) - 20} peserta lain tidak diverifikasi.", messages.WARNING)
-        return None
 
     @admin.action(description="Minta revisi (dengan catatan) …", permissions=["change"])
     def request_revision(self, request, queryset):
         form = RevisionForm(request.POST if "apply" in request.POST else None, initial={"days": review.reopen_days()})
-        if "apply" in request.POST and form.is_valid():
-            count = 0
-            for participant in queryset.select_related("batch"):
-                review.request_revision(
-                    participant, by=request.user, note=form.cleaned_data["note"],
-                    reasons=form.cleaned_data["alasan"], days=form.cleaned_data["days"],
-                )
-                count += 1
-            self.message_user(request, f"Permintaan revisi dikirim ke {count} peserta; pengisian dibuka kembali.", messages.SUCCESS)
-            return None
-        return self._revision_page(request, queryset, form, action=True)
+        if not form.is_valid():
+            return self._revision_page(request, queryset, form, action=True)
+        count = review.request_revisions(queryset.select_related("batch"), by=request.user, **self._revision(form))
+        self.message_user(request, f"Permintaan revisi dikirim ke {count} peserta; pengisian dibuka kembali.", messages.SUCCESS)
 
-    def _revision_page(self, request, queryset, form, *, action):
-        return TemplateResponse(
-            request,
-            "admin/profiles/participant/request_revision.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Minta revisi",
-                "opts": self.model._meta,
-                "participants": queryset,
-                "form": form,
-                "action_mode": action,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+    @staticmethod
+    def _revision(form):
+        return {"note": form.cleaned_data["note"], "reasons": form.cleaned_data["alasan"], "days": form.cleaned_data["days"]}
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(request, f"admin/profiles/participant/{template}", {
+            **self.admin_site.each_context(request), "title": title, "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, **context,
+        })
+
+    def _revision_page(self, request, participants, form, *, action):
+        return self._page(request, "request_revision.html", "Minta revisi", participants=participants, form=form,
+                          action_mode=action)
 
     @admin.action(description="Kirim pengingat email ke yang belum selesai", permissions=["change"])
     def send_reminders(self, request, queryset):
@@ -450,10 +329,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Reset ke NIP (lupa kata sandi)", permissions=["change"])
     def reset_to_nip(self, request, queryset):
-        count = ended = 0
-        for participant in queryset.select_related("user"):
-            ended += accounts.reset_to_nip(participant, by=request.user)
-            count += 1
+        count, ended = accounts.reset_many_to_nip(queryset.select_related("user"), by=request.user)
         self.message_user(
             request,
             f"{count} peserta dapat masuk lagi dengan NIP sebagai kata sandi, lalu memilih kata sandi baru; "
@@ -463,16 +339,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Ekspor peserta terpilih (CSV)", permissions=["export"])
     def export_selected(self, request, queryset):
-        now = timezone.now()
-        participants = exports.export_queryset(scope=exports.SCOPE_SELECTED, queryset=queryset, now=now)
-        batch_ids = set(queryset.order_by().values_list("batch", flat=True).distinct()[:2])
-        batch = Batch.objects.get(pk=batch_ids.pop()) if len(batch_ids) == 1 else None
-        nips = list(participants.values_list("nip", flat=True))
-        exports.log_export(
-            user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
-            count=len(nips), source="web", nips=nips,
-        )
-        return exports.response(participants, "csv", exports.filename_for(batch, "csv", now), now)
+        return exports.selected_download(queryset, user=request.user)
 
     def _participant_or_404(self, request, object_id):
         if not self.has_change_permission(request):
@@ -495,16 +362,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         participant = self._participant_or_404(request, object_id)
         form = RevisionForm(request.POST or None, initial={"days": review.reopen_days(), "note": participant.revision_note})
         if request.method == "POST" and form.is_valid():
-            review.request_revision(
-                participant, by=request.user, note=form.cleaned_data["note"],
-                reasons=form.cleaned_data["alasan"], days=form.cleaned_data["days"],
-            )
+            review.request_revision(participant, by=request.user, **self._revision(form))
             self.message_user(request, f"Permintaan revisi dikirim ke {participant}; pengisian dibuka kembali.", messages.SUCCESS)
             return redirect("admin:profiles_participant_change", participant.pk)
         return self._revision_page(request, [participant], form, action=False)
-
-
-MAIL_KINDS = {"reminder": "Pengingat", "revision_request": "Permintaan revisi"}
 
 
 @admin.register(Photo)

@@ -204,3 +204,16 @@ def _send_reminder(participant, *, by, key, send_now):
 def _editing_deadline(participant):
     reopened = participant.reopened_until
     return reopened if reopened and reopened > participant.batch.deadline else participant.batch.deadline
+
+
+MAIL_KINDS = {"reminder": "Pengingat", "revision_request": "Permintaan revisi", "password_reset": "Atur ulang kata sandi"}
+
+
+def mail_rows(participant, limit=20):
+    """The last mails to a participant, in words: (when, kind, to, outcome)."""
+    rows = []
+    for log in MailLog.objects.filter(participant=participant).order_by("-created_at")[:limit]:
+        when = timezone.localtime(log.sent_at or log.created_at).strftime("%d-%m-%Y %H.%M WIB")
+        outcome = log.get_outcome_display() + (f" ({log.error[:80]})" if log.error else "")
+        rows.append((when, MAIL_KINDS.get(log.kind, log.kind), log.to, outcome))
+    return rows

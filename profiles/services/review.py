@@ -293,6 +293,21 @@ def verify(participant, *, by, expected_version, expected_photo, now=None):
                              "needs_verification"], by=by, reason="Verifikasi admin", now=now)
 
 
+def verify_selected(participants, *, by, data):
+    """Verify each record as the posted page showed it (seen_from_post per record).
+
+    Returns (how many verified, "NIP: reason" for each refused)."""
+    verified, refused = 0, []
+    for participant in participants:
+        try:
+            verify(participant, by=by, **seen_from_post(data, participant.pk))
+        except ReviewError as error:
+            refused.append(f"{participant.nip}: {error}")
+        else:
+            verified += 1
+    return verified, refused
+
+
 def reopen_days():
     return getattr(settings, "REVISION_REOPEN_DAYS", 3)
 
@@ -326,6 +341,15 @@ def request_revision(participant, *, by, note="", reasons=(), now=None, days=Non
             by=by,
             reason="Permintaan revisi",
         )
+
+
+def request_revisions(participants, *, by, note="", reasons=(), days=None):
+    """The same revision request for each record; returns how many were flagged."""
+    count = 0
+    for participant in participants:
+        request_revision(participant, by=by, note=note, reasons=reasons, days=days)
+        count += 1
+    return count
 
 
 def deemed_valid_queryset(now, batch=None):
