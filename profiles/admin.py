@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -175,35 +176,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         if obj.photo_id is None:
             return "Belum ada foto."
         photo = obj.photo
-        preview = format_html(
-            # Sized by attributes: the production CSP allows no inline style. Photos are 4:6.
-            '<img src="{}" alt="Foto {}" width="320" height="480">'
-            "<br>{}×{} px, {} KB, diunggah {}",
-            reverse("photo", args=[photo.uuid]),
-            obj.nip,
-            photo.width,
-            photo.height,
-            round(photo.size / 1024),
-            timezone.localtime(photo.uploaded_at).strftime("%d-%m-%Y %H:%M WIB"),
-        )
-        if not photo.auto_fixed:
-            return preview
-        original = reverse("photo_original", args=[photo.uuid])
-        return format_html(
-            '<p><strong class="photo-badge" data-auto-fixed="1">Diperbaiki otomatis ({})</strong> {}</p>'
-            '<div class="photo-compare">'
-            "<figure>{}<figcaption>Hasil perbaikan</figcaption></figure>"
-            '<figure><a href="{}" target="_blank" rel="noopener">'
-            '<img src="{}" alt="Foto asli unggahan {}" height="480"></a>'
-            "<figcaption>Unggahan asli peserta (klik untuk ukuran penuh)</figcaption></figure>"
-            "</div>",
-            photo.pipeline_version or "fix",
-            "; ".join(photo.changes),
-            preview,
-            original,
-            original,
-            obj.nip,
-        )
+        return render_to_string("admin/profiles/participant/_photo.html", {
+            "photo": photo, "nip": obj.nip, "size_kb": round(photo.size / 1024),
+            "uploaded": timezone.localtime(photo.uploaded_at).strftime("%d-%m-%Y %H:%M WIB"),
+        })
 
     @admin.display(description="Hasil pemeriksaan foto")
     def photo_report(self, obj):
