@@ -380,14 +380,8 @@ class PhotoAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
-
-    list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
-    list_filter = ["format", "source", "scope"]
-    date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in ExportLog._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Pages to read: nobody, superusers included, adds, changes or deletes here."""
 
     def has_add_permission(self, request):
         return False
@@ -397,6 +391,16 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    """Append-only: an audit log nobody, superusers included, can write, change or delete here."""
+
+    list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
+    list_filter = ["format", "source", "scope"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ExportLog._meta.fields]
 
 
 # The task queue in Indonesian: the package's own admin speaks English (issue 17).
@@ -421,7 +425,7 @@ class TaskStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(TaskResult)
-class TaskResultAdmin(admin.ModelAdmin):
+class TaskResultAdmin(ReadOnlyAdmin):
     list_display = ["task_words", "state_words", "enqueued", "finished"]
     list_filter = [TaskStateFilter]
     fields = ["task_words", "state_words", "enqueued", "started", "finished", "error"]
@@ -456,12 +460,3 @@ class TaskResultAdmin(admin.ModelAdmin):
     @admin.display(description="galat")
     def error(self, obj):
         return obj.exception_class_path.rsplit(".", 1)[-1] if obj.exception_class_path else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
