@@ -25,7 +25,7 @@ COPY . .
 # collectstatic needs a key of the right shape, never the real one (which is
 # given at run time only). The hashed, compressed files end up in the image.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    ALLOWED_HOSTS=build.invalid \
+    ALLOWED_HOSTS=build.invalid SITE_URL=https://build.invalid \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/var/media \
  && chown -R app:app /app/var/media

@@ -1,34 +1,24 @@
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-
-from profiles.services import accounts, exports, notifications, review
-from profiles.services.desk import WARNING_WORDS, warning_words
-from profiles.rules.birth import format_birth_date
-from profiles.rules.fields import DATA_COLUMNS
-from profiles.models import Batch, Certificate, ExportLog, MailLog, Participant, Photo, User
+from profiles.forms import CONFLICT, DATA_FIELDS, ParticipantAdminForm, RevisionForm
+from profiles.models import Batch, Certificate, ExportLog, Participant, Photo, TaskResult, User
+from profiles.services import accounts, desk, exports, notifications, review
 from profiles.services.certificates import issue as certificate_issue
 from profiles.services.certificates.sign import SigningKeyMissing
-from profiles.rules.record import clean_record
+from profiles.services.desk import warning_words
 from profiles.services.participants import EditConflict, save_participant_data
-
-DATA_FIELDS = list(DATA_COLUMNS)
-
-CONFLICT = (
-    "Data peserta ini baru saja diubah oleh orang lain; perubahan Anda belum disimpan. "
-    "Buka ulang halaman ini untuk melihat data terbaru, lalu ulangi perubahan Anda."
-)
 
 admin.site.register(User, UserAdmin)
 
@@ -63,51 +53,6 @@ class BatchAdmin(admin.ModelAdmin):
     @admin.display(description="peserta", ordering="n_participants")
     def participant_count(self, obj):
         return obj.n_participants
-
-
-class ParticipantAdminForm(forms.ModelForm):
-    """Admins edit with the participant's rules, but may leave blanks for the participant."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = Participant
-        fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            stored = Participant.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if cleaned.get("version") != stored:
-                # Shown with the admin's input kept; the service guards the race after this.
-                raise forms.ValidationError(CONFLICT, code="conflict")
-        nip = self.instance.nip if self.instance.pk else cleaned.get("nip", "")
-        raw = {field: cleaned.get(field) or "" for field in DATA_FIELDS}
-        if raw["tanggal_lahir"]:
-            raw["tanggal_lahir"] = format_birth_date(raw["tanggal_lahir"])
-        result = clean_record(
-            nip,
-            raw,
-            today=timezone.localdate(),
-            lenient=True,
-            email_suffixes=settings.OFFICIAL_EMAIL_SUFFIXES,
-            min_age=settings.PARTICIPANT_MIN_AGE,
-            max_age=settings.PARTICIPANT_MAX_AGE,
-        )
-        for field, errors in result.errors.items():
-            for error in errors:
-                if error.code == "required":
-                    continue
-                target = field if field in self.fields else "tanggal_lahir"
-                self.add_error(target, error)
-        for field, value in result.values.items():
-            if field in cleaned and raw.get(field, "") != "":
-                cleaned[field] = value
-        return cleaned
 
 
 class HasPhotoFilter(admin.SimpleListFilter):
@@ -168,31 +113,6 @@ class ValidatedFilter(admin.SimpleListFilter):
         if self.value() == "tidak":
             return queryset.exclude(Participant.objects.validated_q(timezone.now()))
         return queryset
-
-
-class RevisionForm(forms.Form):
-    note = forms.CharField(
-        label="Catatan revisi untuk peserta",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="Tampil di halaman My profile peserta. Tulis apa yang harus diperbaiki, "
-        "misalnya: Latar foto harus merah; nama sesuai SK CPNS.",
-        error_messages={"required": "Tuliskan catatan revisi untuk peserta."},
-    )
-    days = forms.IntegerField(
-        label="Buka kembali pengisian selama (hari)",
-        min_value=1,
-        max_value=60,
-        help_text="Dihitung dari tenggat angkatan atau dari sekarang, mana yang lebih akhir.",
-    )
-
-
-def _check_rows(report):
-    rows = []
-    for check in report.get("checks", []):
-        state = "OK" if check.get("ok") else ("Gagal" if check.get("severity") == "error" else "Catatan")
-        code = check.get("code", "")
-        rows.append((state, WARNING_WORDS.get(code, code), check.get("value", ""), check.get("message", "")))
-    return rows
 
 
 @admin.register(Participant)
@@ -262,18 +182,13 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Email terkirim")
     def mail_log(self, obj):
-        logs = MailLog.objects.filter(participant=obj).order_by("-created_at")[:20]
-        if not logs:
+        rows = notifications.mail_rows(obj)
+        if not rows:
             return "Belum ada email ke peserta ini."
         return format_html(
             '<table class="mail-log"><thead><tr><th>Waktu</th><th>Jenis</th><th>Kepada</th><th>Hasil</th></tr></thead>'
             "<tbody>{}</tbody></table>",
-            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-                (timezone.localtime(log.sent_at or log.created_at).strftime("%d-%m-%Y %H.%M WIB"),
-                 MAIL_KINDS.get(log.kind, log.kind), log.to,
-                 log.get_outcome_display() + (f" ({log.error[:80]})" if log.error else ""))
-                for log in logs
-            )),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
     # The photo pages' engineer extends this field (auto-fixed badge, link to the original).
@@ -282,45 +197,20 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         if obj.photo_id is None:
             return "Belum ada foto."
         photo = obj.photo
-        preview = format_html(
-            # Sized by attributes: the production CSP allows no inline style. Photos are 4:6.
-            '<img src="{}" alt="Foto {}" width="320" height="480">'
-            "<br>{}×{} px, {} KB, diunggah {}",
-            reverse("photo", args=[photo.uuid]),
-            obj.nip,
-            photo.width,
-            photo.height,
-            round(photo.size / 1024),
-            timezone.localtime(photo.uploaded_at).strftime("%d-%m-%Y %H:%M WIB"),
-        )
-        if not photo.auto_fixed:
-            return preview
-        original = reverse("photo_original", args=[photo.uuid])
-        return format_html(
-            '<p><strong class="photo-badge" data-auto-fixed="1">Diperbaiki otomatis ({})</strong> {}</p>'
-            '<div class="photo-compare">'
-            "<figure>{}<figcaption>Hasil perbaikan</figcaption></figure>"
-            '<figure><a href="{}" target="_blank" rel="noopener">'
-            '<img src="{}" alt="Foto asli unggahan {}" height="480"></a>'
-            "<figcaption>Unggahan asli peserta (klik untuk ukuran penuh)</figcaption></figure>"
-            "</div>",
-            photo.pipeline_version or "fix",
-            "; ".join(photo.changes),
-            preview,
-            original,
-            original,
-            obj.nip,
-        )
+        return render_to_string("admin/profiles/participant/_photo.html", {
+            "photo": photo, "nip": obj.nip, "size_kb": round(photo.size / 1024),
+            "uploaded": timezone.localtime(photo.uploaded_at).strftime("%d-%m-%Y %H:%M WIB"),
+        })
 
     @admin.display(description="Hasil pemeriksaan foto")
     def photo_report(self, obj):
         if obj.photo_id is None:
             return "—"
-        rows = _check_rows(obj.photo.report or {})
+        rows = desk.check_rows(obj.photo.report)
         if not rows:
             return "Tidak ada laporan pemeriksaan."
         return format_html(
-            '<table><thead><tr><th>Hasil</th><th>Pemeriksaan</th><th>Nilai</th><th>Keterangan</th></tr></thead>'
+            '<table><thead><tr><th>Hasil</th><th>Pemeriksaan</th><th>Nilai terukur</th><th>Keterangan</th></tr></thead>'
             "<tbody>{}</tbody></table>",
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
@@ -390,96 +280,53 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Verifikasi peserta terpilih …", permissions=["change"])
     def verify_selected(self, request, queryset):
-        """Two steps: a page showing each record (name, version, photo) with what it shows in
-        hidden inputs, then the verification of exactly that; a record changed in between
-        is refused."""
+        """Two steps: a page showing each record with what it shows in hidden inputs, then
+        the verification of exactly that; a record changed in between is refused."""
         participants = list(queryset.select_related("batch", "photo"))
         if "apply" not in request.POST:
-            return TemplateResponse(
-                request,
-                "admin/profiles/participant/verify_selected.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Verifikasi peserta terpilih",
-                    "opts": self.model._meta,
-                    "participants": participants,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
-        verified, refused = 0, []
-        for participant in participants:
-            try:
-                review.verify(participant, by=request.user, **review.seen_from_post(request.POST, participant.pk))
-            except review.ReviewError as error:
-                refused.append(f"{participant.nip}: {error}")
-            else:
-                verified += 1
+            return self._page(request, "verify_selected.html", "Verifikasi peserta terpilih", participants=participants)
+        verified, refused = review.verify_selected(participants, by=request.user, data=request.POST)
         if verified:
             self.message_user(request, f"{verified} peserta diverifikasi.", messages.SUCCESS)
         for line in refused[:20]:
             self.message_user(request, f"Tidak diverifikasi — {line}", messages.WARNING)
         if len(refused) > 20:
             self.message_user(request, f"… dan {len(refused) - 20} peserta lain tidak diverifikasi.", messages.WARNING)
-        return None
 
     @admin.action(description="Minta revisi (dengan catatan) …", permissions=["change"])
     def request_revision(self, request, queryset):
         form = RevisionForm(request.POST if "apply" in request.POST else None, initial={"days": review.reopen_days()})
-        if "apply" in request.POST and form.is_valid():
-            count = 0
-            for participant in queryset.select_related("batch"):
-                review.request_revision(
-                    participant, by=request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
-                )
-                count += 1
-            self.message_user(request, f"Permintaan revisi dikirim ke {count} peserta; pengisian dibuka kembali.", messages.SUCCESS)
-            return None
-        return self._revision_page(request, queryset, form, action=True)
+        if not form.is_valid():
+            return self._revision_page(request, queryset, form, action=True)
+        count = review.request_revisions(queryset.select_related("batch"), by=request.user, **self._revision(form))
+        self.message_user(request, f"Permintaan revisi dikirim ke {count} peserta; pengisian dibuka kembali.", messages.SUCCESS)
 
-    def _revision_page(self, request, queryset, form, *, action):
-        return TemplateResponse(
-            request,
-            "admin/profiles/participant/request_revision.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Minta revisi",
-                "opts": self.model._meta,
-                "participants": queryset,
-                "form": form,
-                "action_mode": action,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+    @staticmethod
+    def _revision(form):
+        return {"note": form.cleaned_data["note"], "reasons": form.cleaned_data["alasan"], "days": form.cleaned_data["days"]}
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(request, f"admin/profiles/participant/{template}", {
+            **self.admin_site.each_context(request), "title": title, "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, **context,
+        })
+
+    def _revision_page(self, request, participants, form, *, action):
+        return self._page(request, "request_revision.html", "Minta revisi", participants=participants, form=form,
+                          action_mode=action)
 
     @admin.action(description="Kirim pengingat email ke yang belum selesai", permissions=["change"])
     def send_reminders(self, request, queryset):
-        totals = {"queued": 0, "already": 0, "without": 0, "over": 0}
-        # The worker sends queued mail one at a time, so the queue needs no pause of its
-        # own; what protects the mail server is the cap, and it holds for the whole
-        # action, not for each batch in the selection.
-        remaining = notifications.max_per_run()
-        for batch in Batch.objects.filter(pk__in=queryset.values("batch")).order_by("pk"):
-            run = notifications.send_reminders(batch, by=request.user, queryset=queryset, limit=remaining)
-            remaining -= run.to_send
-            totals["queued"] += run.queued + run.sent
-            totals["already"] += run.already_today
-            totals["without"] += run.without_email
-            totals["over"] += run.over_limit
-        self.message_user(
-            request,
-            f"{totals['queued']} pengingat masuk antrean kirim; {totals['already']} sudah diingatkan hari ini; "
-            f"{totals['without']} tanpa email. Yang sudah konfirmasi atau terverifikasi tidak diingatkan.",
-            messages.SUCCESS,
-        )
-        if totals["over"]:
-            self.message_user(request, f"{totals['over']} melebihi batas sekali kirim; ulangi nanti.", messages.WARNING)
+        run = notifications.remind_selection(queryset, by=request.user)
+        self.message_user(request, f"{run.queued + run.sent} pengingat masuk antrean kirim.", messages.SUCCESS)
+        skipped = run.skipped()
+        if skipped:
+            level = messages.WARNING if run.over_limit else messages.INFO
+            self.message_user(request, "Dilewati: " + "; ".join(f"{count} {why}" for count, why in skipped) + ".", level)
 
     @admin.action(description="Reset ke NIP (lupa kata sandi)", permissions=["change"])
     def reset_to_nip(self, request, queryset):
-        count = ended = 0
-        for participant in queryset.select_related("user"):
-            ended += accounts.reset_to_nip(participant, by=request.user)
-            count += 1
+        count, ended = accounts.reset_many_to_nip(queryset.select_related("user"), by=request.user)
         self.message_user(
             request,
             f"{count} peserta dapat masuk lagi dengan NIP sebagai kata sandi, lalu memilih kata sandi baru; "
@@ -489,16 +336,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Ekspor peserta terpilih (CSV)", permissions=["export"])
     def export_selected(self, request, queryset):
-        now = timezone.now()
-        participants = exports.export_queryset(scope=exports.SCOPE_SELECTED, queryset=queryset, now=now)
-        batch_ids = set(queryset.order_by().values_list("batch", flat=True).distinct()[:2])
-        batch = Batch.objects.get(pk=batch_ids.pop()) if len(batch_ids) == 1 else None
-        nips = list(participants.values_list("nip", flat=True))
-        exports.log_export(
-            user=request.user, batch=batch, fmt="csv", scope=exports.SCOPE_SELECTED,
-            count=len(nips), source="web", nips=nips,
-        )
-        return exports.response(participants, "csv", exports.filename_for(batch, "csv", now), now)
+        return exports.selected_download(queryset, user=request.user)
 
     def _participant_or_404(self, request, object_id):
         if not self.has_change_permission(request):
@@ -521,15 +359,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         participant = self._participant_or_404(request, object_id)
         form = RevisionForm(request.POST or None, initial={"days": review.reopen_days(), "note": participant.revision_note})
         if request.method == "POST" and form.is_valid():
-            review.request_revision(
-                participant, by=request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
-            )
+            review.request_revision(participant, by=request.user, **self._revision(form))
             self.message_user(request, f"Permintaan revisi dikirim ke {participant}; pengisian dibuka kembali.", messages.SUCCESS)
             return redirect("admin:profiles_participant_change", participant.pk)
         return self._revision_page(request, [participant], form, action=False)
-
-
-MAIL_KINDS = {"reminder": "Pengingat", "revision_request": "Permintaan revisi"}
 
 
 @admin.register(Photo)
@@ -569,7 +402,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Nobody, superusers included, adds, changes or deletes these rows here."""
+    """Pages to read: nobody, superusers included, adds, changes or deletes here."""
 
     def has_add_permission(self, request):
         return False
@@ -587,6 +420,7 @@ class ExportLogAdmin(ReadOnlyAdmin):
 
     list_display = ["created_at", "actor", "batch", "format", "scope", "count", "source"]
     list_filter = ["format", "source", "scope"]
+    date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ExportLog._meta.fields]
 
 
@@ -617,3 +451,62 @@ class CertificateAdmin(ReadOnlyAdmin):
         if obj.state == Certificate.State.ISSUED:
             links.append(("Cabut sertifikat …", reverse("certificate_revoke", args=[obj.uuid])))
         return format_html_join(" · ", '<a href="{}">{}</a>', ((url, label) for label, url in links))
+
+
+# The task queue in Indonesian: the package's own admin speaks English (issue 17).
+admin.site.unregister(DBTaskResult)
+
+TASK_STATES = {"READY": "Menunggu", "RUNNING": "Berjalan", "SUCCESSFUL": "Berhasil", "FAILED": "Gagal"}
+TASK_NAMES = {
+    "fix_photo_task": "Perbaiki foto otomatis", "send_mail_task": "Kirim email",
+    "build_export_task": "Ekspor latar belakang", "send_reset_task": "Atur ulang kata sandi",
+}
+
+
+class TaskStateFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(TASK_STATES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(TaskResult)
+class TaskResultAdmin(ReadOnlyAdmin):
+    list_display = ["task_words", "state_words", "enqueued", "finished"]
+    list_filter = [TaskStateFilter]
+    fields = ["task_words", "state_words", "enqueued", "started", "finished", "error"]
+    readonly_fields = fields
+    ordering = ["-enqueued_at"]
+
+    @admin.display(description="tugas")
+    def task_words(self, obj):
+        name = obj.task_path.rsplit(".", 1)[-1]
+        return TASK_NAMES.get(name, name.replace("_", " "))
+
+    @admin.display(description="status", ordering="status")
+    def state_words(self, obj):
+        return TASK_STATES.get(obj.status, obj.status)
+
+    @staticmethod
+    def _when(value):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H.%M.%S WIB") if value else "—"
+
+    @admin.display(description="masuk antrean", ordering="enqueued_at")
+    def enqueued(self, obj):
+        return self._when(obj.enqueued_at)
+
+    @admin.display(description="mulai")
+    def started(self, obj):
+        return self._when(obj.started_at)
+
+    @admin.display(description="selesai", ordering="finished_at")
+    def finished(self, obj):
+        return self._when(obj.finished_at)
+
+    @admin.display(description="galat")
+    def error(self, obj):
+        return obj.exception_class_path.rsplit(".", 1)[-1] if obj.exception_class_path else "—"

@@ -27,6 +27,14 @@ def participant_required(view):
     return wrapper
 
 
+def sees_participants(user):
+    """Staff who may look at participant records and their photos: those who may view them,
+    and those who may change them (the review desk), as Django's admin treats change."""
+    return user.is_staff and (
+        user.has_perm("profiles.view_participant") or user.has_perm("profiles.change_participant")
+    )
+
+
 def staff_permission_required(perm):
     """Staff holding `perm`; anyone else signed in gets 403, visitors the sign-in page."""
 

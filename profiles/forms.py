@@ -6,9 +6,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from profiles.backends import normalize_username
-from profiles.rules.birth import SEMICOLON_REMINDER
+from profiles.models import Participant
+from profiles.rules import revisions
+from profiles.rules.birth import SEMICOLON_REMINDER, format_birth_date
 from profiles.rules.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
-from profiles.rules.fields import BIRTH, EDITABLE, EDITABLE_NAMES
+from profiles.rules.fields import BIRTH, DATA_COLUMNS, EDITABLE, EDITABLE_NAMES
 from profiles.rules.names import normalize_nama
 from profiles.rules.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
 from profiles.rules.record import clean_record
@@ -121,7 +123,7 @@ class ProfileForm(forms.Form):
             for error in errors:
                 self.add_error(field if field in self.fields else None, error)
         self.values = result.values
-        if self.has_error(BIRTH, "birth_semicolon"):
+        if self.has_error(BIRTH, "birth_semicolon") or self.has_error(BIRTH, "birth_place_required"):
             # The error repeats the reminder; the help text would say it a second time.
             # The bound field copied the help text when cleaning began.
             self.fields[BIRTH].help_text = self[BIRTH].help_text = ""
@@ -177,3 +179,86 @@ class PhotoFixForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"}
         ),
     )
+
+
+# The admin's forms ---------------------------------------------------------------------
+
+DATA_FIELDS = list(DATA_COLUMNS)
+CONFLICT = (
+    "Data peserta ini baru saja diubah oleh orang lain; perubahan Anda belum disimpan. "
+    "Buka ulang halaman ini untuk melihat data terbaru, lalu ulangi perubahan Anda."
+)
+
+
+class ParticipantAdminForm(forms.ModelForm):
+    """Admins edit with the participant's rules, but may leave blanks for the participant."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Participant
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = Participant.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if cleaned.get("version") != stored:
+                # Shown with the admin's input kept; the service guards the race after this.
+                raise forms.ValidationError(CONFLICT, code="conflict")
+        nip = self.instance.nip if self.instance.pk else cleaned.get("nip", "")
+        raw = {field: cleaned.get(field) or "" for field in DATA_FIELDS}
+        if raw["tanggal_lahir"]:
+            raw["tanggal_lahir"] = format_birth_date(raw["tanggal_lahir"])
+        result = clean_record(
+            nip,
+            raw,
+            today=timezone.localdate(),
+            lenient=True,
+            email_suffixes=settings.OFFICIAL_EMAIL_SUFFIXES,
+            min_age=settings.PARTICIPANT_MIN_AGE,
+            max_age=settings.PARTICIPANT_MAX_AGE,
+        )
+        for field, errors in result.errors.items():
+            for error in errors:
+                if error.code == "required":
+                    continue
+                target = field if field in self.fields else "tanggal_lahir"
+                self.add_error(target, error)
+        for field, value in result.values.items():
+            if field in cleaned and raw.get(field, "") != "":
+                cleaned[field] = value
+        return cleaned
+
+
+class RevisionForm(forms.Form):
+    alasan = forms.MultipleChoiceField(
+        label="Alasan",
+        choices=[(reason.code, reason.text) for reason in revisions.REASONS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Status tetap “Perlu revisi” sampai peserta mengubah yang disebut alasan ini.",
+    )
+    note = forms.CharField(
+        label="Catatan revisi untuk peserta",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
+        help_text="Tampil di halaman My profile peserta. Tulis apa yang harus diperbaiki, "
+        "misalnya: Latar foto harus merah; nama sesuai SK CPNS.",
+    )
+    days = forms.IntegerField(
+        label="Buka kembali pengisian selama (hari)",
+        min_value=1,
+        max_value=60,
+        help_text="Dihitung dari tenggat angkatan atau dari sekarang, mana yang lebih akhir.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("alasan") and not (cleaned.get("note") or "").strip():
+            raise forms.ValidationError("Tuliskan catatan revisi untuk peserta, atau pilih alasan.", code="empty")
+        return cleaned

@@ -7,8 +7,11 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from simple_history.models import HistoricalRecords
 
+from profiles.rules import revisions
+from profiles.rules.fields import DATA_COLUMNS
 from profiles.rules.statuses import Status
 from profiles.rules.choices import AGAMA_CHOICES, JENIS_KELAMIN_CHOICES
 from profiles.rules.ranks import GOLONGAN_CHOICES, PANGKAT_CHOICES
@@ -123,8 +126,11 @@ class ParticipantQuerySet(models.QuerySet):
 
     @staticmethod
     def validated_q(now):
-        """Records the certificate may be printed from (DOMAIN.md, "Validated")."""
-        return Q(status=Status.TERVERIFIKASI) | (~ParticipantQuerySet.editable_q(now) & Q(status__in=DEEMABLE))
+        """Records the certificate may be printed from (DOMAIN.md, "Validated"): verified by a
+        person, or deemed valid as the participant left it. A staff edit after a verification
+        (needs_verification) is neither, before or after the deadline."""
+        deemed = ~ParticipantQuerySet.editable_q(now) & Q(status__in=DEEMABLE, needs_verification=False)
+        return Q(status=Status.TERVERIFIKASI) | deemed
 
     def editable(self, now):
         return self.filter(self.editable_q(now))
@@ -168,6 +174,12 @@ class Participant(models.Model):
     roster_values = models.JSONField(default=dict, blank=True)
     reopened_until = models.DateTimeField("dibuka kembali sampai", null=True, blank=True)
     revision_note = models.TextField("catatan revisi", blank=True)
+    # What the open revision request names, per reason: the targets and their values when
+    # it was made (profiles.rules.revisions); it stays "perlu revisi" until they change.
+    revision_targets = models.JSONField("yang diminta diperbaiki", default=list, blank=True)
+    # Staff changed the record after it was verified (or deemed valid): nobody has approved
+    # what it holds now, so only a new verification puts it in the validated export.
+    needs_verification = models.BooleanField("perlu verifikasi ulang", default=False)
     confirmed_at = models.DateTimeField("dikonfirmasi pada", null=True, blank=True)
     confirmation_code = models.CharField(
         "kode konfirmasi", max_length=16, null=True, blank=True, unique=True
@@ -228,7 +240,17 @@ class Participant(models.Model):
         """Twin of ParticipantQuerySet.validated_q."""
         if self.status == Status.TERVERIFIKASI:
             return True
-        return self.status in DEEMABLE and not self.can_edit(now)
+        return self.status in DEEMABLE and not self.needs_verification and not self.can_edit(now)
+
+    def revision_values(self):
+        """The values a revision request compares: the data columns and the photo (by id)."""
+        return {**{column: getattr(self, column) for column in DATA_COLUMNS}, revisions.PHOTO: self.photo_id}
+
+    def pending_revision(self):
+        """The reasons of the open revision request that the record has not answered yet."""
+        if self.status != Status.PERLU_REVISI:
+            return []
+        return revisions.pending(self.revision_targets, self.revision_values())
 
     @staticmethod
     def new_confirmation_code():
@@ -379,19 +401,25 @@ class ExportJob(models.Model):
 
 
 class ExportLog(models.Model):
+    SCOPES = [
+        ("validated", "Hanya data tervalidasi"), ("all", "Semua peserta"), ("selected", "Peserta terpilih"),
+        ("unfinished", "Peserta belum selesai (dasbor)"), ("access_codes", "Kode akses"),
+    ]
+    SOURCES = [("web", "Halaman ekspor"), ("web-job", "Ekspor latar belakang"), ("cli", "Perintah server")]
+
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="pengguna"
     )
     # Who asked, kept even if the account is later deleted ("cli:<os user>" for commands).
-    actor = models.CharField(max_length=150)
-    created_at = models.DateTimeField(default=timezone.now)
-    batch = models.ForeignKey(Batch, on_delete=models.SET_NULL, null=True, related_name="+")
-    format = models.CharField(max_length=10)
-    scope = models.CharField(max_length=20)
-    count = models.PositiveIntegerField(default=0)
-    source = models.CharField(max_length=20, default="web")
+    actor = models.CharField("oleh", max_length=150)
+    created_at = models.DateTimeField("waktu", default=timezone.now)
+    batch = models.ForeignKey(Batch, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="angkatan")
+    format = models.CharField("format", max_length=10)
+    scope = models.CharField("cakupan", max_length=20, choices=SCOPES)
+    count = models.PositiveIntegerField("jumlah", default=0)
+    source = models.CharField("sumber", max_length=20, default="web", choices=SOURCES)
     # The NIPs an "export selected" contained (an export of a whole batch names the batch).
-    nips = models.JSONField(default=list, blank=True)
+    nips = models.JSONField("NIP", default=list, blank=True)
 
     class Meta:
         verbose_name = "log ekspor"
@@ -573,3 +601,12 @@ class VerificationRequest(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip_address", "created_at"], name="verify_by_ip")]
+
+
+class TaskResult(DBTaskResult):
+    """The background task queue (django-tasks-db), shown to staff in Indonesian."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tugas latar belakang"
+        verbose_name_plural = "tugas latar belakang"

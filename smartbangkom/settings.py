@@ -133,10 +133,11 @@ PASSWORD_HASHERS = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's rules, worded once ("Kata sandi Anda") by profiles.validators.
+    {"NAME": "profiles.validators.SimilarityValidator"},
+    {"NAME": "profiles.validators.LengthValidator"},
+    {"NAME": "profiles.validators.CommonValidator"},
+    {"NAME": "profiles.validators.NotNumericValidator"},
     {"NAME": "profiles.validators.NotNipValidator"},
 ]
 

@@ -7,6 +7,7 @@ a client could claim HTTPS on a plain connection.
 """
 
 import os
+import re
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +28,13 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     )
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host(s) in production")
+
+# Links in e-mails (revision requests, reminders, password reset) point here: the
+# address browsers really use, never a development default.
+if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", os.environ.get("SITE_URL", "")):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the portal's public address in production, e.g. https://smartbangkom.example.go.id"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)

@@ -152,7 +152,7 @@ def test_the_command_dry_run_prints_the_counts(cohort):
     run_command("--batch", bob.batch.name)
     output = run_command("--batch", bob.batch.name, "--dry-run")
     assert "akan dikirim: 0" in output
-    assert "sudah diingatkan hari ini: 1" in output
+    assert "sudah menerima email dalam 24 jam terakhir: 1" in output
     assert "tanpa email: 1" in output
     assert len(mail.outbox) == 1
 
@@ -169,3 +169,61 @@ def test_the_command_fails_loudly_when_mail_cannot_be_sent(cohort, settings):
     with pytest.raises(CommandError, match="gagal"):
         run_command("--batch", bob.batch.name)
     assert MailLog.objects.get().outcome == MailLog.Outcome.FAILED
+
+
+def test_reminders_skip_a_batch_whose_deadline_has_passed(cohort, batch):
+    alice, bob, carol, dina = cohort
+    batch.deadline = timezone.now() - timedelta(hours=1)
+    batch.save()
+    run = notifications.send_reminders(batch, send_now=True)
+    assert mail.outbox == []
+    assert run.closed == 4
+
+
+def test_reminders_still_reach_a_participant_reopened_for_a_revision(cohort, batch, staff):
+    alice, bob, carol, dina = cohort
+    review.request_revision(bob, by=staff, note="Latar foto harus merah.")
+    batch.deadline = timezone.now() - timedelta(hours=1)
+    batch.save()
+    notifications.send_reminders(batch, send_now=True)
+    assert [m.to for m in mail.outbox] == [[bob.email]]
+
+
+def test_no_reminder_within_24_hours_of_a_revision_mail(cohort, staff):
+    alice, bob, carol, dina = cohort
+    flagged = review.request_revision(bob, by=staff, note="Latar foto harus merah.")
+    notifications.send_revision_request(flagged, by=staff)
+    run = notifications.send_reminders(bob.batch, send_now=True)
+    assert run.recently_mailed == 1 and len(mail.outbox) == 1
+
+
+def test_a_reminder_is_sent_again_after_24_hours(cohort):
+    alice, bob, carol, dina = cohort
+    notifications.send_reminders(bob.batch, send_now=True)
+    notifications.send_reminders(bob.batch, send_now=True, now=timezone.now() + timedelta(hours=23))
+    assert len(mail.outbox) == 1
+    notifications.send_reminders(bob.batch, send_now=True, now=timezone.now() + timedelta(hours=25))
+    assert len(mail.outbox) == 2
+
+
+def test_the_dry_run_says_how_many_were_skipped_and_why(cohort):
+    alice, bob, carol, dina = cohort
+    output = run_command("--batch", bob.batch.name, "--dry-run")
+    assert "akan dikirim: 1" in output
+    assert "dilewati: 3" in output
+    assert "sudah diverifikasi: 1" in output and "sudah konfirmasi: 1" in output and "tanpa email: 1" in output
+
+
+def test_the_dry_run_names_a_closed_batch(cohort, batch):
+    batch.deadline = timezone.now() - timedelta(hours=1)
+    batch.save()
+    output = run_command("--batch", batch.name, "--dry-run")
+    assert "akan dikirim: 0" in output
+    assert "batas waktu sudah lewat (pengisian ditutup): 4" in output
+
+
+def test_mail_links_follow_the_site_address(cohort, settings):
+    alice, bob, carol, dina = cohort
+    settings.SITE_URL = "http://127.0.0.1:8201"
+    notifications.send_reminders(bob.batch, send_now=True)
+    assert "http://127.0.0.1:8201/profil/" in mail.outbox[0].body

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import MailLog, PasswordResetRequest
+from profiles.services import password_reset
 from profiles.services.password_reset import RESET_PER_ADDRESS, RESET_PER_NIP
 from tests.conftest import ALICE_NIP
 
@@ -132,3 +133,26 @@ def test_the_lockout_page_says_how_long_to_wait_in_words(rf, db):
     )
     assert "15 menit" in html and "0:15:00" not in html
     assert FORM in html
+
+
+@pytest.fixture
+def recorded_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+    default_task_backend.clear()
+    yield default_task_backend
+    default_task_backend.clear()
+
+
+@pytest.mark.parametrize("nip", [ALICE_NIP, "199001012019031001"], ids=["known NIP", "unknown NIP"])
+def test_the_request_does_the_same_work_for_any_nip(client, alice, recorded_queue, nip):
+    ask(client, nip)
+    assert [result.task.name for result in recorded_queue.results] == ["send_reset_task"]
+    assert not MailLog.objects.exists()
+
+
+def test_the_queued_job_mails_only_a_known_nip(alice, mailoutbox):
+    password_reset.send_reset_task.call("199001012019031001")
+    assert mailoutbox == []
+    password_reset.send_reset_task.call(ALICE_NIP)
+    assert [m.to for m in mailoutbox] == [[alice.email]]

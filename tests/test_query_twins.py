@@ -13,26 +13,29 @@ NOW = timezone.now()
 DEADLINES = {"before the deadline": NOW + timedelta(days=1), "after the deadline": NOW - timedelta(days=1)}
 REOPENINGS = {"never reopened": None, "reopened until later": NOW + timedelta(hours=1),
               "reopening expired": NOW - timedelta(hours=1)}
-CASES = list(product(DEADLINES, REOPENINGS, Status.values))
+STAFF_EDITS = {"untouched by staff since": False, "edited by staff after verification": True}
+CASES = list(product(DEADLINES, REOPENINGS, Status.values, STAFF_EDITS))
 
 
-def make_case(alice, deadline, reopened_until, status):
+def make_case(alice, deadline, reopened_until, status, staff_edit="untouched by staff since"):
     alice.batch.deadline = DEADLINES[deadline]
     alice.batch.save()
-    Participant.objects.filter(pk=alice.pk).update(reopened_until=REOPENINGS[reopened_until], status=status)
+    Participant.objects.filter(pk=alice.pk).update(
+        reopened_until=REOPENINGS[reopened_until], status=status, needs_verification=STAFF_EDITS[staff_edit]
+    )
     return Participant.objects.select_related("batch").get(pk=alice.pk)
 
 
-@pytest.mark.parametrize("deadline, reopened_until, status", CASES)
-def test_can_edit_and_editable_give_one_answer(alice, deadline, reopened_until, status):
-    participant = make_case(alice, deadline, reopened_until, status)
+@pytest.mark.parametrize("deadline, reopened_until, status, staff_edit", CASES)
+def test_can_edit_and_editable_give_one_answer(alice, deadline, reopened_until, status, staff_edit):
+    participant = make_case(alice, deadline, reopened_until, status, staff_edit)
     in_query = Participant.objects.editable(NOW).filter(pk=participant.pk).exists()
     assert participant.can_edit(NOW) == in_query
 
 
-@pytest.mark.parametrize("deadline, reopened_until, status", CASES)
-def test_is_validated_and_validated_give_one_answer(alice, deadline, reopened_until, status):
-    participant = make_case(alice, deadline, reopened_until, status)
+@pytest.mark.parametrize("deadline, reopened_until, status, staff_edit", CASES)
+def test_is_validated_and_validated_give_one_answer(alice, deadline, reopened_until, status, staff_edit):
+    participant = make_case(alice, deadline, reopened_until, status, staff_edit)
     in_query = Participant.objects.validated(NOW).filter(pk=participant.pk).exists()
     assert participant.is_validated(NOW) == in_query
 
@@ -53,3 +56,10 @@ def test_a_record_is_deemed_valid_once_its_reopening_expires(alice):
     participant = make_case(alice, "after the deadline", "reopening expired", Status.DIKONFIRMASI)
     assert participant.is_validated(NOW)
     assert Participant.objects.validated(NOW).filter(pk=participant.pk).exists()
+
+
+def test_a_staff_edit_after_verification_is_never_deemed_valid(alice):
+    participant = make_case(alice, "after the deadline", "never reopened", Status.DIPERBARUI,
+                            "edited by staff after verification")
+    assert not participant.is_validated(NOW)
+    assert not Participant.objects.validated(NOW).filter(pk=participant.pk).exists()

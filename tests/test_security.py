@@ -321,6 +321,7 @@ def run_with_production_settings(code, **env):
         "DJANGO_SETTINGS_MODULE": "smartbangkom.settings_production",
         "SECRET_KEY": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "example.go.id",
+        "SITE_URL": "https://example.go.id",
         **env,
     }
     return subprocess.run(
@@ -353,6 +354,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = run_with_production_settings(SETUP, ALLOWED_HOSTS="")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["", "example.go.id"], ids=["missing", "not an address"])
+def test_production_refuses_to_start_without_the_site_address(site_url):
+    result = run_with_production_settings(SETUP, SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
 
 
 def test_the_deploy_check_is_clean_in_production():

@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from profiles.services import exports, review
-from profiles.models import ExportJob, PhotoFix, User
+from profiles.models import ExportJob, PhotoFix, TaskResult, User
 from tests.photo_factory import red_card
 from profiles.models import Certificate, CertificateJob
 from tests.rosters import give_photo
@@ -92,6 +92,12 @@ EXPECTED = {
     "admin:profiles_exportlog_change": Row(ADMIN_PAGE, methods=None),  # read-only view
     "admin:profiles_exportlog_history": Row(ADMIN_PAGE, methods=None),
     "admin:profiles_exportlog_delete": Row(ADMIN_CLOSED, methods=None),
+    # The task queue: read-only, in Indonesian (a proxy of django-tasks-db's results).
+    "admin:profiles_taskresult_changelist": Row(ADMIN_PAGE, methods=None),
+    "admin:profiles_taskresult_add": Row(ADMIN_CLOSED, methods=None),
+    "admin:profiles_taskresult_change": Row(ADMIN_PAGE, methods=None),
+    "admin:profiles_taskresult_history": Row(ADMIN_PAGE, methods=None),
+    "admin:profiles_taskresult_delete": Row(ADMIN_CLOSED, methods=None),
     "admin:profiles_user_changelist": Row(ADMIN_PAGE, methods=None),
     "admin:profiles_user_add": Row(ADMIN_PAGE, methods=None),
     "admin:profiles_user_change": Row(ADMIN_PAGE, methods=None),
@@ -210,9 +216,13 @@ def world(alice, bob, batch):
     certificate.file.save("sertifikat.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
     certificate.save()
     certificate_job = CertificateJob.objects.create(batch=batch, state=CertificateJob.State.DONE)
+    task_result = TaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}}, task_path="profiles.services.mail.send_mail_task",
+        backend_name="default", run_after=timezone.now(), queue_name="default",
+    )
     users = {"owner": alice.user, "other": bob.user, "staff_without": staff_without, "staff_with": staff_with}
     ids = {
-        "participant": confirmed.pk, "batch": batch.pk, "certificate": certificate.pk, "photo": confirmed.photo_id, "exportlog": log.pk,
+        "participant": confirmed.pk, "batch": batch.pk, "certificate": certificate.pk, "photo": confirmed.photo_id, "exportlog": log.pk, "taskresult": task_result.pk,
         "user": alice.user_id, "participant_history": confirmed.history.first().history_id,
     }
     kwargs = {

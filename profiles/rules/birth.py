@@ -141,6 +141,31 @@ def _with_semicolon(text):
     return text
 
 
+# A month written in words ("21 Januari 1993", "21 Agt 1993") has one meaning: it is read.
+MONTH_WORDS = {
+    **{name.lower(): number for number, name in enumerate(BULAN, start=1)},
+    **{name.lower()[:3]: number for number, name in enumerate(BULAN, start=1)},
+    "agt": 8, "agus": 8, "sept": 9, "nop": 11, "pebruari": 2, "peb": 2,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+    "october": 10, "oct": 10, "december": 12, "dec": 12, "aug": 8,
+}
+_DATE_IN_WORDS = re.compile(r"(\d{1,2})\s*[-\s]\s*([^\W\d_]+)\.?\s*[-\s]\s*(\d{4})\s*$")
+_DATE_ONLY = re.compile(r"^\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}$", re.ASCII)
+PLACE_MISSING = (
+    "Tempat lahir belum ada: tulis tempat lahir, tanda titik koma (;), lalu tanggal lahir. "
+    f"{EXAMPLE}"
+)
+
+
+def _month_in_words(text):
+    """`Makassar, 21 Januari 1993` → `Makassar, 21-1-1993`; anything else unchanged."""
+    match = _DATE_IN_WORDS.search(text)
+    if not match or match.group(2).lower() not in MONTH_WORDS:
+        return text
+    day, month, year = match.group(1), MONTH_WORDS[match.group(2).lower()], match.group(3)
+    return f"{text[:match.start()]}{int(day)}-{month}-{year}"
+
+
 def split_birth_field(raw, *, lenient=False):
     """`Tempat;Tanggal` → the two raw halves, stripped; the form's shape checks only."""
     text = collapse_spaces(raw)
@@ -148,9 +173,13 @@ def split_birth_field(raw, *, lenient=False):
         raise ValidationError(
             f"Tempat dan tanggal lahir wajib diisi. {EXAMPLE}", code="birth_required"
         )
+    text = _month_in_words(text)
     if ";" not in text:
         text = _with_semicolon(text)
     if ";" not in text:
+        if _DATE_ONLY.match(text):
+            # A date alone: the place is what is missing, not the separator.
+            raise ValidationError(PLACE_MISSING, code="birth_place_required")
         raise ValidationError(SEMICOLON_REMINDER, code="birth_semicolon")
     if text.count(";") > 1:
         # Same code as a missing semicolon: the field's shape is wrong either way.

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
+from profiles.rules import revisions
+
 
 class Status(TextChoices):
     BELUM_DIPERBARUI = "belum_diperbarui", "Belum diperbarui"
@@ -78,10 +80,17 @@ REVOKED_MESSAGES = {
 }
 
 
-def explain(status, *, can_edit=True):
+def explain(status, *, can_edit=True, pending=()):
+    """The status sentence; with a revision request, what it still waits for."""
     status = Status(status)
     if status == Status.PERLU_REVISI and not can_edit:
         return REVISION_CLOSED
+    if status == Status.PERLU_REVISI and pending:
+        what = revisions.describe(pending)
+        return (
+            f"Panitia meminta perbaikan {what} (lihat catatan revisi). Status tetap “Perlu revisi” "
+            f"sampai {what} Anda ubah; setelah itu periksa lagi, lalu konfirmasi ulang."
+        )
     return EXPLANATIONS[status]
 
 
@@ -128,7 +137,11 @@ def data_step(missing_data, *, can_edit):
                 Action("Update Profil", "profile_edit", primary=False))
 
 
-def photo_step(*, has_photo, notes, can_edit):
+def photo_step(*, has_photo, notes, can_edit, revision=False):
+    if has_photo and revision and can_edit:
+        return Step("foto", "Foto", False,
+                    "Panitia meminta foto baru (lihat catatan revisi). Unggah foto yang memenuhi syarat.",
+                    Action("Ganti foto", "photo_upload"))
     if not has_photo:
         if not can_edit:
             return Step("foto", "Foto", False, "Belum ada foto, dan batas waktu sudah lewat: hubungi panitia.")
@@ -139,7 +152,7 @@ def photo_step(*, has_photo, notes, can_edit):
     return Step("foto", "Foto", True, text, Action("Ganti foto", "photo_upload", primary=False))
 
 
-def confirm_step(*, data_complete, has_photo, confirmed, confirmation_code, status, can_edit):
+def confirm_step(*, data_complete, has_photo, confirmed, confirmation_code, status, can_edit, pending=()):
     status = Status(status)
     if status == Status.TERVERIFIKASI:
         return Step("konfirmasi", "Konfirmasi", True, "Diverifikasi panitia. Tidak ada lagi yang perlu Anda lakukan.")
@@ -148,6 +161,9 @@ def confirm_step(*, data_complete, has_photo, confirmed, confirmation_code, stat
                     Action("Lihat bukti konfirmasi", "receipt", primary=False, args=(confirmation_code,)))
     if not can_edit:
         return Step("konfirmasi", "Konfirmasi", status == Status.DIANGGAP_VALID, explain(status, can_edit=False))
+    if status == Status.PERLU_REVISI and pending:
+        return Step("konfirmasi", "Konfirmasi", False,
+                    f"Dapat dilakukan setelah {revisions.describe(pending)} diperbaiki sesuai catatan revisi.")
     if not (data_complete and has_photo):
         first = "Data" if not data_complete else "Foto"
         both = "data dan foto" if not data_complete and not has_photo else first.lower()
@@ -163,13 +179,16 @@ def confirm_step(*, data_complete, has_photo, confirmed, confirmation_code, stat
                 Action("Konfirmasi", "confirm"))
 
 
-def checklist(*, missing_data, has_photo, photo_notes, confirmed, confirmation_code, status, can_edit):
-    """The three steps, in the guide's order (the page moves what is missing first on a phone)."""
+def checklist(*, missing_data, has_photo, photo_notes, confirmed, confirmation_code, status, can_edit,
+              pending=()):
+    """The three steps, in the guide's order. `pending` are the reasons of an open
+    revision request not yet answered (Participant.pending_revision)."""
     return [
         data_step(missing_data, can_edit=can_edit),
-        photo_step(has_photo=has_photo, notes=photo_notes, can_edit=can_edit),
+        photo_step(has_photo=has_photo, notes=photo_notes, can_edit=can_edit,
+                   revision=revisions.photo_pending(pending)),
         confirm_step(data_complete=not missing_data, has_photo=has_photo, confirmed=confirmed,
-                     confirmation_code=confirmation_code, status=status, can_edit=can_edit),
+                     confirmation_code=confirmation_code, status=status, can_edit=can_edit, pending=pending),
     ]
 
 

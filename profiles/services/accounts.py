@@ -29,6 +29,15 @@ def reset_to_nip(participant, *, by):
         return end_sessions(user)
 
 
+def reset_many_to_nip(participants, *, by):
+    """reset_to_nip for each; returns (how many accounts, how many sessions ended)."""
+    count = ended = 0
+    for participant in participants:
+        ended += reset_to_nip(participant, by=by)
+        count += 1
+    return count, ended
+
+
 def create_participant(nip, batch, values, *, by=None):
     """One participant and its account, first sign-in with the NIP (no hash computed)."""
     with transaction.atomic():

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
+from profiles.rules import revisions
 from profiles.rules.birth import format_birth_date
 from profiles.rules.fields import BIRTH_PARTS, BY_NAME, DATA_COLUMNS, EDITABLE
 from profiles.models import Participant, Status
@@ -38,32 +39,74 @@ WARNING_WORDS = {
 }
 
 
+# The measured values of a check, as staff read them (profiles.photos.checks).
+VALUE_LABELS = {
+    "type": "jenis file", "problem": "masalah", "width": "lebar (px)", "height": "tinggi (px)",
+    "ratio": "rasio", "red_share": "piksel merah", "dominant": "warna terbanyak",
+    "dominant_share": "porsi warna terbanyak", "left": "mata kiri tertutup", "right": "mata kanan tertutup",
+    "x": "posisi mendatar", "y": "posisi tegak",
+}
+PERCENT_VALUES = {"red_share", "dominant_share", "left", "right", "x", "y"}
+CHECK_STATES = {True: "OK", False: None, None: "Tidak diperiksa"}
+# What each check asks, neutrally (WARNING_WORDS say what failed).
+CHECK_NAMES = {
+    "format": "File JPEG", "size": "Ukuran file di bawah 1 MB", "ratio": "Rasio 4:6", "background": "Latar merah",
+    "resolution": "Resolusi", "face_missing": "Wajah terdeteksi", "face_multiple": "Satu wajah saja",
+    "face_off_center": "Wajah di tengah", "head_too_small": "Kepala tidak terlalu kecil",
+    "head_too_large": "Kepala tidak terlalu besar", "eyes_missing": "Mata terlihat", "eyes_closed": "Mata terbuka",
+    "mouth_open": "Mulut tertutup", "head_tilted": "Kepala tegak", "shirt_not_white": "Kemeja putih tanpa jas",
+}
+
+
+def _value_words(key, value):
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, float) and key in PERCENT_VALUES:
+        return f"{round(value * 100)} %"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    if key == "problem" and value == "unreadable":
+        return "tidak terbaca"
+    return str(value)
+
+
+def check_value_words(code, value):
+    """A check's measured value in labelled words: "lebar (px): 400; tinggi (px): 600"."""
+    if value is None or value == {}:
+        return "—"
+    if isinstance(value, dict):
+        parts = [f"{VALUE_LABELS.get(key, key.replace('_', ' '))}: {_value_words(key, item)}"
+                 for key, item in value.items() if item is not None]
+        return "; ".join(parts) or "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_words(code, item) for item in value)
+    if code == "size" and isinstance(value, int):
+        return f"{round(value / 1024)} KB"
+    if code in ("head_too_small", "head_too_large") and isinstance(value, float):
+        return f"{round(value * 100)} % tinggi foto"
+    return _value_words(code, value)
+
+
+def check_rows(report):
+    """(result, check, measured, explanation) for each check of a photo report, in words."""
+    rows = []
+    for check in (report or {}).get("checks", []):
+        ok = check.get("ok")
+        state = CHECK_STATES.get(ok) or ("Gagal" if check.get("severity") == "error" else "Catatan")
+        code = check.get("code", "")
+        names = WARNING_WORDS if ok is False else CHECK_NAMES
+        rows.append((state, names.get(code, code.replace("_", " ")),
+                     check_value_words(code, check.get("value")), check.get("message", "")))
+    return rows
+
+
 def warning_words(codes):
     return [WARNING_WORDS.get(code, code.replace("_", " ")) for code in codes or []]
 
 
-# Ready-made reasons for "Minta revisi" (issue 9), in the words the participant reads.
-REVISION_REASONS = [
-    ("latar", "Latar foto bukan merah."),
-    ("wajah", "Wajah tidak jelas atau terlalu kecil; foto dari kepala sampai dada, menghadap lurus."),
-    ("ekspresi", "Mata harus terbuka dan mulut tertutup."),
-    ("pakaian", "Pakaian tidak sesuai: kemeja putih berdasi, tanpa jas."),
-    ("nama", "Nama atau gelar tidak sesuai SK CPNS."),
-    ("lahir", "Tempat/tanggal lahir tidak sesuai SK CPNS."),
-    ("golongan", "Golongan/pangkat tidak sesuai SK CPNS."),
-    ("jabatan", "Jabatan tidak sesuai SK Grading."),
-    ("instansi", "Asal/alamat instansi tidak sesuai."),
-]
-REASON_TEXT = dict(REVISION_REASONS)
-
-
-def revision_note(reason_codes, text):
-    """The note the participant reads: the chosen reasons, then the free text."""
-    lines = [REASON_TEXT[code] for code, _ in REVISION_REASONS if code in set(reason_codes)]
-    text = (text or "").strip()
-    if text:
-        lines.append(text)
-    return "\n".join(lines)
+# Ready-made reasons for "Minta revisi" (issue 9), in the words the participant reads;
+# each names what it is about (profiles.rules.revisions).
+REVISION_REASONS = [(reason.code, reason.text) for reason in revisions.REASONS]
 
 
 # Queues -----------------------------------------------------------------------------

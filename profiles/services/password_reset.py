@@ -6,6 +6,10 @@ rate-limited. Limits (counted in the database, PasswordResetRequest rows, so the
 across processes): at most RESET_PER_NIP requests per NIP and RESET_PER_ADDRESS per
 client address within an hour. Accounts still on their first sign-in (no usable
 password) get no mail: their password is the NIP, and the page says so.
+
+The request does the same work whatever the NIP: it counts the request and puts one job
+on the task queue (send_reset_task). Looking the NIP up, making the token and queueing
+the mail happen in the worker, so the answer time tells nothing about accounts.
 """
 
 import logging
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
 
 from profiles.backends import normalize_username
 from profiles.services.mail import queue_mail
@@ -62,14 +67,27 @@ def reset_link(user):
 
 
 def request_reset(nip, *, address, now=None):
-    """Send the link when the NIP names a participant with a password and an e-mail.
+    """Count the request and, within the limits, queue the job that may send a link.
 
-    Returns the MailLog or None; callers must not tell the visitor which it was.
+    The same work for every NIP, known or not; the visitor learns nothing from it.
     """
     now = now or timezone.now()
     if not allowed(nip, address, now):
         logger.info("password reset refused by the rate limit")
-        return None
+        return
+    send_reset_task.enqueue(nip)
+
+
+@task()
+def send_reset_task(nip):
+    send_reset(nip)
+
+
+def send_reset(nip):
+    """Send the link when the NIP names a participant with a password and an e-mail.
+
+    Returns the MailLog or None. Runs in the worker (send_reset_task).
+    """
     participant = (
         Participant.objects.select_related("user", "batch").filter(nip=nip, user__is_active=True).first()
     )
@@ -81,6 +99,8 @@ def request_reset(nip, *, address, now=None):
         participant=participant,
         context={"batch": participant.batch, "reset_link": reset_link(participant.user),
                  "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+        # Already in the worker: deliver here rather than queue a second job.
+        send_now=True,
     )
 
 

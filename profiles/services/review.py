@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from profiles.models import Participant, Status
+from profiles.rules import revisions
 from profiles.rules.fields import DATA_COLUMNS, missing_fields
 
 # Columns that a blank string leaves empty; the birth date is a date column (NULL).
@@ -50,6 +51,27 @@ class EditingClosed(ReviewError):
         )
 
 
+class RevisionPending(ReviewError):
+    def __init__(self, reasons):
+        self.reasons = reasons
+        super().__init__(
+            f"Panitia meminta perbaikan {revisions.describe(reasons)}, dan itu belum berubah. "
+            "Perbaiki dulu sesuai catatan revisi, lalu konfirmasi lagi."
+        )
+
+
+class IncompleteForStaff(NotComplete):
+    """Verification refused: the record lacks data or a photo (worded for staff)."""
+
+    def __init__(self, missing):
+        self.missing = missing
+        ReviewError.__init__(
+            self,
+            "Belum bisa diverifikasi: peserta belum mengisi " + ", ".join(missing)
+            + ". Minta revisi atau tunggu peserta melengkapinya."
+        )
+
+
 class StaleData(ReviewError):
     def __init__(self):
         super().__init__(
@@ -60,7 +82,7 @@ class StaleData(ReviewError):
 
 # What the participant, an admin or a roster import changed revokes, the same way.
 APPROVAL_FIELDS = ["status", "confirmed_at", "confirmed_version", "confirmed_photo",
-                   "verified_by", "verified_at"]
+                   "verified_by", "verified_at", "needs_verification"]
 
 
 def revoke_approval(participant, *, by_participant):
@@ -69,20 +91,27 @@ def revoke_approval(participant, *, by_participant):
 
     Sets the fields on the instance (the caller saves APPROVAL_FIELDS) and returns what
     was revoked: "verified", "confirmed" or None. The status then says who acts next:
-    "diperbarui" after the participant's change (a revision answered included); a
-    change by staff or a roster leaves "belum diperbarui" and "perlu revisi" as they
-    are, since the participant still has to act.
+    "diperbarui" after the participant's change (once a revision request is answered:
+    until then it stays "perlu revisi"); a change by staff or a roster leaves "belum
+    diperbarui" and "perlu revisi" as they are, since the participant still has to act.
+
+    A staff change to a verified (or deemed valid) record marks it as needing a new
+    verification: what it holds now was approved by nobody (Participant.is_validated).
     """
     revoked = None
     if participant.status == Status.TERVERIFIKASI or participant.verified_at:
         revoked = "verified"
     elif participant.confirmed_at:
         revoked = "confirmed"
+    if not by_participant and (revoked == "verified" or participant.status == Status.DIANGGAP_VALID):
+        participant.needs_verification = True
     participant.confirmed_at = None
     participant.confirmed_version = None
     participant.confirmed_photo = None
     participant.verified_by = None
     participant.verified_at = None
+    if participant.pending_revision():
+        return revoked
     if by_participant or participant.status not in (Status.BELUM_DIPERBARUI, Status.PERLU_REVISI):
         participant.status = Status.DIPERBARUI
     return revoked
@@ -205,6 +234,9 @@ def confirm(participant, *, by, expected_version, expected_photo, now=None):
             raise NotComplete(missing)
         if fresh.status == Status.TERVERIFIKASI:
             raise ReviewError("Data Anda sudah diverifikasi panitia; tidak perlu konfirmasi lagi.")
+        pending = fresh.pending_revision()
+        if pending:
+            raise RevisionPending(pending)
         if fresh.status == Status.DIKONFIRMASI and fresh.confirmed_at:
             return fresh
         fresh.status = Status.DIKONFIRMASI
@@ -248,32 +280,55 @@ def verify(participant, *, by, expected_version, expected_photo, now=None):
         _check_seen(fresh, expected_version, expected_photo)
         missing = missing_items(fresh)
         if missing:
-            raise NotComplete(missing)
+            raise IncompleteForStaff(missing)
         if fresh.status == Status.TERVERIFIKASI:
             return fresh
         fresh.status = Status.TERVERIFIKASI
         fresh.verified_by = by
         fresh.verified_at = now
         fresh.revision_note = ""
-        return _save(fresh, ["status", "verified_by", "verified_at", "revision_note"], by=by,
-                     reason="Verifikasi admin", now=now)
+        fresh.revision_targets = []
+        fresh.needs_verification = False
+        return _save(fresh, ["status", "verified_by", "verified_at", "revision_note", "revision_targets",
+                             "needs_verification"], by=by, reason="Verifikasi admin", now=now)
+
+
+def verify_selected(participants, *, by, data):
+    """Verify each record as the posted page showed it (seen_from_post per record).
+
+    Returns (how many verified, "NIP: reason" for each refused)."""
+    verified, refused = 0, []
+    for participant in participants:
+        try:
+            verify(participant, by=by, **seen_from_post(data, participant.pk))
+        except ReviewError as error:
+            refused.append(f"{participant.nip}: {error}")
+        else:
+            verified += 1
+    return verified, refused
 
 
 def reopen_days():
     return getattr(settings, "REVISION_REOPEN_DAYS", 3)
 
 
-def request_revision(participant, *, by, note, now=None, days=None):
-    """Flag for revision with a note the participant sees, and reopen editing for them."""
+def request_revision(participant, *, by, note="", reasons=(), now=None, days=None):
+    """Flag for revision with a note the participant sees, and reopen editing for them.
+
+    `reasons` are codes of profiles.rules.revisions.REASONS: their words lead the note, and
+    the record stays "perlu revisi" until the fields or the photo they name change (a note
+    alone names everything: any change answers it).
+    """
     now = now or timezone.now()
-    note = (note or "").strip()
+    note = revisions.note(reasons, note)
     if not note:
-        raise ReviewError("Tuliskan catatan revisi untuk peserta.")
+        raise ReviewError("Tuliskan catatan revisi untuk peserta, atau pilih alasan.")
     days = reopen_days() if days is None else days
     with transaction.atomic():
         fresh = _locked(participant)
         fresh.status = Status.PERLU_REVISI
         fresh.revision_note = note
+        fresh.revision_targets = revisions.targets(reasons, fresh.revision_values())
         fresh.reopened_until = max(fresh.batch.deadline, now) + timedelta(days=days)
         fresh.confirmed_at = None
         fresh.confirmed_version = None
@@ -282,10 +337,19 @@ def request_revision(participant, *, by, note, now=None, days=None):
         fresh.verified_at = None
         return _save(
             fresh,
-            ["revision_note", "reopened_until", *APPROVAL_FIELDS],
+            ["revision_note", "revision_targets", "reopened_until", *APPROVAL_FIELDS],
             by=by,
             reason="Permintaan revisi",
         )
+
+
+def request_revisions(participants, *, by, note="", reasons=(), days=None):
+    """The same revision request for each record; returns how many were flagged."""
+    count = 0
+    for participant in participants:
+        request_revision(participant, by=by, note=note, reasons=reasons, days=days)
+        count += 1
+    return count
 
 
 def deemed_valid_queryset(now, batch=None):

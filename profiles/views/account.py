@@ -7,6 +7,9 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from profiles.models import Participant
+from profiles.rules.deadlines import describe_deadline
+
 SAVED = "Kata sandi baru tersimpan. Mulai sekarang masuk dengan kata sandi ini."
 CHANGED = "Kata sandi Anda sudah diubah."
 
@@ -47,7 +50,13 @@ def password_set(request):
         update_session_auth_hash(request, user)
         messages.success(request, SAVED)
         return redirect("home")
-    return render(request, "profiles/password_set.html", {"form": form})
+    participant = Participant.objects.select_related("batch").filter(user=request.user).first()
+    # Told first, before the new password is asked for: past the deadline the portal only shows.
+    closed = participant is not None and not participant.can_edit()
+    return render(request, "profiles/password_set.html", {
+        "form": form, "editing_closed": closed,
+        "deadline_text": describe_deadline(participant.batch.deadline) if closed else "",
+    })
 
 
 @login_required

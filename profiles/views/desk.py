@@ -148,6 +148,9 @@ def verify(request, batch_id, user_id):
     except review.StaleData:
         messages.error(request, STALE)
         return redirect(_record_url(chosen, user_id))
+    except review.IncompleteForStaff as error:
+        messages.error(request, str(error))
+        return redirect(_record_url(chosen, user_id))
     except review.ReviewError as error:
         messages.error(request, f"Belum diverifikasi: {error}")
         return redirect(_record_url(chosen, user_id))
@@ -168,12 +171,12 @@ def _next(request, chosen, participant):
 def revision(request, batch_id, user_id):
     participant = _participant(batch_id, user_id)
     chosen = desk.Queue.from_params(participant.batch, request.GET)
-    reasons = [code for code in request.POST.getlist("alasan") if code in desk.REASON_TEXT]
-    note = desk.revision_note(reasons, request.POST.get("catatan", ""))
     try:
-        flagged = review.request_revision(participant, by=request.user, note=note)
+        flagged = review.request_revision(
+            participant, by=request.user, reasons=request.POST.getlist("alasan"), note=request.POST.get("catatan", "")
+        )
     except review.ReviewError as error:
-        messages.error(request, f"Revisi belum dikirim: {error} Pilih alasan atau tulis catatan.")
+        messages.error(request, f"Revisi belum dikirim: {error}")
         return redirect(_record_url(chosen, user_id))
     log = notifications.send_revision_request(flagged, by=request.user)
     mailed = "; email dikirim ke peserta" if log is not None else "; peserta tidak punya email, hubungi langsung"

@@ -13,7 +13,7 @@ from profiles.services import review
 
 from profiles.rules import statuses
 from profiles.rules.deadlines import INDONESIAN_ZONES, describe_deadline, describe_time_left, format_in_zone
-from profiles.decorators import participant_required
+from profiles.decorators import participant_required, sees_participants
 from profiles.rules.fields import display_rows, missing_fields
 from profiles.forms import ProfileForm
 from profiles.models import Photo, Status
@@ -79,21 +79,29 @@ def status_context(participant, now):
     status = review.effective_status(participant, now)
     missing_data = [field.label for field in missing_fields(participant)]
     notes = photo_notes(participant)
+    pending = participant.pending_revision()
+    steps = statuses.checklist(
+        missing_data=missing_data,
+        has_photo=participant.photo_id is not None,
+        photo_notes=len(notes),
+        confirmed=participant.confirmed_at is not None,
+        confirmation_code=participant.confirmation_code,
+        status=status,
+        can_edit=can_edit,
+        pending=pending,
+    )
+    # The next thing to do, with its number kept (the list itself stays in the guide's order).
+    next_step = next(((number, step) for number, step in enumerate(steps, start=1)
+                      if not step.done and step.action), None)
     return {
         "status": status,
         "status_label": status.label,
-        "status_text": statuses.explain(status, can_edit=can_edit),
+        "status_text": statuses.explain(status, can_edit=can_edit, pending=pending),
+        "revision_pending": pending,
         "status_badge": statuses.badge_class(status),
         "photo_notes": notes,
-        "steps": statuses.checklist(
-            missing_data=missing_data,
-            has_photo=participant.photo_id is not None,
-            photo_notes=len(notes),
-            confirmed=participant.confirmed_at is not None,
-            confirmation_code=participant.confirmation_code,
-            status=status,
-            can_edit=can_edit,
-        ),
+        "steps": steps,
+        "next_step": next_step,
     }
 
 
@@ -133,6 +141,7 @@ def profile_edit(request, participant):
         "rows": profile_rows(participant),
         "pangkat_by_golongan": dict(GOLONGAN_PANGKAT),
         "at_stake": approval_at_stake(participant),
+        "has_blanks": bool(missing_fields(participant)),
         **deadline_context(participant, now),
     }
     if request.method == "POST":
@@ -197,7 +206,7 @@ def name_preview(request, participant):
 def photo(request, photo_uuid):
     photo = get_object_or_404(Photo.objects.select_related("participant"), uuid=photo_uuid)
     is_owner = photo.participant.user_id == request.user.id
-    if not (is_owner or request.user.has_perm("profiles.view_participant")):
+    if not (is_owner or sees_participants(request.user)):
         # The same answer as for a photo that does not exist.
         raise Http404
     if not photo.file:

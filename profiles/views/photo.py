@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from profiles.services import photo_fixes, uploads
 from profiles.services.participants import EditingClosed
 from profiles.services.photo_versions import UploadLimitReached
-from profiles.decorators import participant_required
+from profiles.decorators import participant_required, sees_participants
 from profiles.forms import PhotoFixForm, PhotoUploadForm
 from profiles.models import Photo, PhotoFix
 from profiles.photos import inputs
@@ -27,7 +27,7 @@ GONE = "Foto ini sudah tidak tersedia. Unggah foto lagi."
 
 def can_see_photos_of(user, participant):
     # The rule of views.photo: the owner, or staff who may view participants.
-    return participant.user_id == user.id or user.has_perm("profiles.view_participant")
+    return participant.user_id == user.id or sees_participants(user)
 
 
 @participant_required
@@ -224,7 +224,7 @@ BROWSER_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WebP": "image/webp"}
 @require_http_methods(["GET", "HEAD"])
 def photo_original(request, photo_uuid):
     """The participant's upload an auto-fixed photo was made from: for staff only."""
-    if not request.user.is_staff or not request.user.has_perm("profiles.view_participant"):
+    if not sees_participants(request.user):
         raise Http404
     photo = get_object_or_404(Photo, uuid=photo_uuid)
     if not photo.original:

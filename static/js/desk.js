@@ -1,5 +1,6 @@
 // Review desk keys: v verify & next, r open the revision form, j/k next/previous.
-// Ignored while typing, and v/j/k while the revision form is open (Escape closes it).
+// In the open revision form: 1–9 tick a reason, c writes the note, Enter sends
+// (Shift+Enter is a new line in the note), Escape closes it.
 (function () {
   "use strict";
   function typing(target) {
@@ -12,6 +13,31 @@
     var link = document.getElementById(id);
     if (link) window.location.assign(link.href);
   }
+  function send(form) {
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
+  }
+  function revisionKeys(event, revision) {
+    var form = document.getElementById("revision-form");
+    var note = document.getElementById("catatan");
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      send(form);
+      return;
+    }
+    if (event.target === note) return;  // the note takes every other key
+    if (/^[1-9]$/.test(event.key)) {
+      var box = form.querySelector("input[data-key='" + event.key + "']");
+      if (box) {
+        event.preventDefault();
+        box.checked = !box.checked;
+        box.focus();
+      }
+    } else if (event.key.toLowerCase() === "c") {
+      event.preventDefault();
+      note.focus();
+    }
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     var revision = document.getElementById("revision");
@@ -19,8 +45,15 @@
       revision.open = false;
       return;
     }
+    if (revision && revision.open && revision.contains(event.target)) {
+      revisionKeys(event, revision);
+      return;
+    }
     if (typing(event.target)) return;
-    if (revision && revision.open) return;
+    if (revision && revision.open) {
+      revisionKeys(event, revision);
+      return;
+    }
     var key = event.key.toLowerCase();
     if (key === "v") {
       var form = document.getElementById("verify-form");
@@ -33,8 +66,7 @@
     } else if (key === "r" && revision) {
       event.preventDefault();
       revision.open = true;
-      var first = revision.querySelector("input[type=checkbox]");
-      if (first) first.focus();
+      document.getElementById("revision-form").focus();
     } else if (key === "j") {
       follow("next");
     } else if (key === "k") {

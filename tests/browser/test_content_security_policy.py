@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def production_policy():
-    env = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "example.go.id"}
+    env = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "example.go.id", "SITE_URL": "https://example.go.id"}
     with mock.patch.dict(os.environ, env):
         production = importlib.import_module("smartbangkom.settings_production")
     return build_policy(config=default_config(production.CONTENT_SECURITY_POLICY["DIRECTIVES"]))

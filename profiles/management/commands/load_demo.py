@@ -1,98 +1,36 @@
-from datetime import date, timedelta
-
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from profiles.models import Batch, Participant, User
-from profiles.services.accounts import create_participant
-
-ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "Latsar-Admin-2026"
-
-OPEN_BATCH = "Latsar CPNS Demo Angkatan I"
-CLOSED_BATCH = "Latsar CPNS Demo Angkatan 0 (tenggat lewat)"
-
-# Shown on every participant page and in every e-mail (fictitious, .invalid domain).
-DEMO_CONTACT = {
-    "contact_name": "Panitia Latsar PPSDM (demo)",
-    "contact_phone": "0812-0000-0000",
-    "contact_email": "panitia.latsar@ppsdm.invalid",
-    "contact_hours": "Senin–Jumat 08.00–16.00 WIB",
-}
-
-# NIPs from the public test vectors in DOMAIN.md, so they are valid by construction.
-PARTICIPANTS = [
-    (OPEN_BATCH, "199301212020121001", {
-        "nama": "Ahmad Yani, S.E.", "tempat_lahir": "Jayapura", "tanggal_lahir": date(1993, 1, 21),
-        "jenis_kelamin": "Laki-laki", "agama": "Islam", "jabatan": "Analis Keuangan",
-        "pangkat": "Penata Muda", "golongan": "III/a", "email": "ahmad.yani@kemenkeu.go.id",
-        "asal_instansi": "Kementerian Keuangan", "alamat_instansi": "Jl. Lapangan Banteng Timur No. 2-4, Jakarta Pusat",
-        "no_telp": "+6281234567890",
-    }),
-    (OPEN_BATCH, "199301212020122004", {
-        # An imported record with blanks: the participant fills them in.
-        "nama": "SITI RAHMAWATI", "tempat_lahir": "Makassar", "tanggal_lahir": date(1993, 1, 21),
-        "jenis_kelamin": "Perempuan", "golongan": "III/a", "pangkat": "Penata Muda",
-        "asal_instansi": "PPATK",
-    }),
-    (OPEN_BATCH, "200012312024121001", {
-        "nama": "Budi Santoso", "jenis_kelamin": "Laki-laki", "golongan": "II/a", "pangkat": "Pengatur Muda",
-        "asal_instansi": "Lembaga Administrasi Negara",
-    }),
-    (CLOSED_BATCH, "199505152019031002", {
-        "nama": "Rudi Hartono, S.T.", "tempat_lahir": "Medan", "tanggal_lahir": date(1995, 5, 15),
-        "jenis_kelamin": "Laki-laki", "agama": "Kristen", "jabatan": "Pranata Komputer Ahli Pertama",
-        "pangkat": "Penata Muda", "golongan": "III/a", "email": "rudi.hartono@pu.go.id",
-        "asal_instansi": "Kementerian Pekerjaan Umum", "alamat_instansi": "Jl. Pattimura No. 20, Jakarta Selatan",
-        "no_telp": "+6281398765432",
-    }),
-]
-
-
-DEMO_SIGNATORY = {
-    "organizer": "Pusat Pengembangan Sumber Daya Manusia (DEMO)",
-    "signatory_name": "Dr. Ahmad Yani, S.E., M.M.",
-    "signatory_position": "Kepala Pusat",
-    "signatory_nip": "197001012000031001",
-    "certificate_place": "Jakarta",
-}
+from profiles.models import User
+from profiles.services import demo
 
 
 class Command(BaseCommand):
-    help = "Memuat data demo: dua angkatan, beberapa peserta, dan satu admin. Aman dijalankan berulang."
+    help = (
+        "Memuat data demo: dua angkatan, sekitar 30 peserta dalam setiap keadaan, satu admin, dan contoh roster "
+        "(var/contoh-roster.csv dan .xlsx). Aman dijalankan berulang."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="alamat server, untuk daftar login yang dicetak"
         )
+        parser.add_argument("--roster-dir", default="var", help="folder untuk contoh roster (CSV dan XLSX)")
 
-    @transaction.atomic
-    def handle(self, *args, url, **options):
+    def handle(self, *args, url, roster_dir, **options):
         url = url.rstrip("/") + "/"
-        now = timezone.now()
-        open_batch, _ = Batch.objects.get_or_create(
-            name=OPEN_BATCH, defaults={
-                "deadline": timezone.localtime(now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0),
-                **DEMO_CONTACT, **DEMO_SIGNATORY, "certificate_code": "I",
-            }
-        )
-        closed_batch, _ = Batch.objects.get_or_create(
-            name=CLOSED_BATCH, defaults={"deadline": now - timedelta(days=1), **DEMO_CONTACT, **DEMO_SIGNATORY,
-                                      "certificate_code": "II"}
-        )
-        batches = {OPEN_BATCH: open_batch, CLOSED_BATCH: closed_batch}
-        for batch_name, nip, values in PARTICIPANTS:
-            if not Participant.objects.filter(nip=nip).exists():
-                create_participant(nip, batches[batch_name], values)
-        if not User.objects.filter(username=ADMIN_USERNAME).exists():
-            User.objects.create_superuser(ADMIN_USERNAME, "admin@lan.go.id", ADMIN_PASSWORD)
-
+        loaded = demo.load_demo()
+        written = demo.write_example_roster(roster_dir)
         self.stdout.write("")
+        self.stdout.write(f"Data demo: {loaded.created} peserta baru dibuat, {len(loaded.people)} peserta demo seluruhnya.")
         self.stdout.write(f"Login demo ({url}):")
-        for batch_name, nip, _ in PARTICIPANTS:
-            user = User.objects.get(username=nip)
-            password = "NIP (masuk pertama)" if not user.has_usable_password() else "kata sandi yang sudah Anda buat"
-            self.stdout.write(f"  Peserta  {nip}  kata sandi: {password}  [{batch_name}]")
-        self.stdout.write(f"  Admin    {ADMIN_USERNAME}  kata sandi: {ADMIN_PASSWORD}  ({url}admin/)")
+        shown = set()
+        for person in loaded.people:
+            if (person.batch_name, person.state) in shown:
+                continue
+            shown.add((person.batch_name, person.state))
+            user = User.objects.get(username=person.nip)
+            password = "NIP (masuk pertama)" if not user.has_usable_password() else demo.DEMO_PASSWORD
+            self.stdout.write(f"  Peserta  {person.nip}  kata sandi: {password}  [{person.state}; {person.batch_name}]")
+        self.stdout.write(f"  Admin    {demo.ADMIN_USERNAME}  kata sandi: {demo.ADMIN_PASSWORD}  ({url}admin/)")
+        self.stdout.write("Contoh roster untuk impor: " + ", ".join(str(path) for path in written))
         self.stdout.write("")

@@ -6,8 +6,9 @@ from profiles.management.batch_option import batch_named
 
 class Command(BaseCommand):
     help = (
-        "Mengirim email pengingat ke setiap peserta angkatan yang belum selesai (belum konfirmasi "
-        "dan belum diverifikasi). Paling banyak satu pengingat sehari per peserta; --dry-run hanya menghitung."
+        "Mengirim email pengingat ke setiap peserta angkatan yang belum selesai dan masih dapat mengisi. "
+        "Dilewati: pengisian sudah ditutup, sudah diverifikasi atau konfirmasi, atau sudah menerima email "
+        "dalam 24 jam terakhir. --dry-run hanya menghitung."
     )
 
     def add_arguments(self, parser):
@@ -32,9 +33,9 @@ class Command(BaseCommand):
             if run.queued:
                 self.stdout.write(f"  dalam antrean: {run.queued}")
             self.stdout.write(f"  gagal: {run.failed}")
-        self.stdout.write(f"  sudah diingatkan hari ini: {run.already_today}")
-        self.stdout.write(f"  tanpa email: {run.without_email}")
-        if run.over_limit:
-            self.stdout.write(f"  melebihi batas sekali kirim (jalankan lagi nanti): {run.over_limit}")
+        skipped = run.skipped()
+        self.stdout.write(f"  dilewati: {sum(count for count, _ in skipped)}")
+        for count, why in skipped:
+            self.stdout.write(f"    {why}: {count}")
         if run.failed:
             raise CommandError(f"{run.failed} pengingat gagal dikirim; lihat log email di admin. Jalankan lagi untuk mencoba ulang.")
