@@ -460,6 +460,7 @@ TASK_STATES = {"READY": "Menunggu", "RUNNING": "Berjalan", "SUCCESSFUL": "Berhas
 TASK_NAMES = {
     "fix_photo_task": "Perbaiki foto otomatis", "send_mail_task": "Kirim email",
     "build_export_task": "Ekspor latar belakang", "send_reset_task": "Atur ulang kata sandi",
+    "preview_task": "Pratinjau foto yang ditolak", "issue_chunk_task": "Terbitkan sertifikat",
 }
 
 

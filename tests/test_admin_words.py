@@ -63,3 +63,19 @@ def test_the_dashboard_batch_link_is_not_blue_on_blue():
     from django.conf import settings
     css = (settings.BASE_DIR / "static" / "css" / "admin.css").read_text()
     assert ".dashboard-batch h2 a:link" in css
+
+
+def test_every_background_task_has_an_indonesian_name_in_the_admin():
+    import importlib
+    import pkgutil
+
+    from django_tasks.base import Task
+
+    import profiles.services
+    from profiles.admin import TASK_NAMES
+
+    names = set()
+    for module in pkgutil.walk_packages(profiles.services.__path__, "profiles.services."):
+        loaded = importlib.import_module(module.name)
+        names |= {value.name for value in vars(loaded).values() if isinstance(value, Task)}
+    assert names and names <= set(TASK_NAMES), names - set(TASK_NAMES)
