@@ -315,6 +315,7 @@ class Topology:
             "DJANGO_SETTINGS_MODULE": "smartbangkom.settings_production",
             "SECRET_KEY": self.secret_key,
             "ALLOWED_HOSTS": f"{HOST},localhost",
+            "SITE_URL": f"https://{HOST}:{self.nginx}",
             "DATABASE_URL": f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{PG_DATABASE}",
             storage_name: "s3",
             "AWS_STORAGE_BUCKET_NAME": BUCKET,

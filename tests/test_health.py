@@ -77,7 +77,7 @@ def test_an_old_queue_does_not_take_the_server_out_of_rotation(db, settings):
 
 @pytest.mark.parametrize("path", [URL, "/masuk/"])
 def test_only_the_probe_is_exempt_from_the_https_redirect(db, settings, path):
-    env = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "testserver"}
+    env = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "testserver", "SITE_URL": "https://testserver"}
     with mock.patch.dict(os.environ, env):
         production = importlib.import_module("smartbangkom.settings_production")
     settings.SECURE_SSL_REDIRECT = production.SECURE_SSL_REDIRECT

@@ -12,6 +12,26 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // An image the worker is still making (the preview of a refused upload): asked for again
+  // every second for up to a minute, shown once it arrives.
+  document.querySelectorAll("img[data-retry-until-loaded]").forEach(function (image) {
+    var tries = 0;
+    var source = image.getAttribute("src");
+    image.addEventListener("load", function () {
+      image.hidden = false;
+      var waiting = document.getElementById(image.id + "-waiting");
+      if (waiting) waiting.hidden = true;
+    });
+    function retry() {
+      if (++tries > 60) return;
+      setTimeout(function () { image.src = source + (source.indexOf("?") < 0 ? "?" : "&") + "coba=" + tries; }, 1000);
+    }
+    image.addEventListener("error", retry);
+    // It may have failed (or arrived) before this script ran.
+    if (image.complete && image.naturalWidth === 0) retry();
+    if (image.complete && image.naturalWidth > 0) image.dispatchEvent(new Event("load"));
+  });
+
   // The error summary takes focus; each of its links focuses the field it names.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
