@@ -142,13 +142,10 @@ def verify(request, batch_id, user_id):
     chosen = desk.Queue.from_params(participant.batch, request.GET)
     try:
         review.verify(participant, by=request.user, **review.seen_from_post(request.POST))
-    except review.UnreadableSeen as error:
-        messages.error(request, str(error))
-        return redirect(_record_url(chosen, user_id))
     except review.StaleData:
         messages.error(request, STALE)
         return redirect(_record_url(chosen, user_id))
-    except review.IncompleteForStaff as error:
+    except (review.UnreadableSeen, review.IncompleteForStaff) as error:
         messages.error(request, str(error))
         return redirect(_record_url(chosen, user_id))
     except review.ReviewError as error:
