@@ -1,9 +1,11 @@
 """The PAdES signature: valid, by our key, over the whole file; a changed byte fails."""
 
+import asyncio
 import importlib
 import io
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
@@ -85,3 +87,17 @@ def test_production_settings_refuse_the_demo_key():
     with mock.patch.dict(os.environ, env):
         production = importlib.import_module("smartbangkom.settings_production")
     assert production.CERTIFICATE_ALLOW_DEMO_KEY is False
+
+
+def test_pyhankos_synchronous_calls_also_run_where_an_event_loop_is_running():
+    def no_loop_here():
+        # What pyHanko's synchronous API needs: asyncio.run() works in this thread.
+        return asyncio.run(asyncio.sleep(0, result="ditandatangani"))
+
+    async def caller():
+        return sign.outside_event_loop(no_loop_here)
+
+    # The caller's loop on a thread of its own (the test's thread may run one already:
+    # Playwright's synchronous API keeps its loop there).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(asyncio.run, caller()).result() == "ditandatangani"

@@ -251,6 +251,8 @@ def running_chunk(alice, staff, *, lease_expires, attempt=1):
     return job, result
 
 
+# Committed: the real db_worker closes the connection between jobs (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_a_certificate_chunk_whose_worker_died_is_queued_again_and_issues(alice, staff, database_queue):
     job, dead = running_chunk(alice, staff, lease_expires=ago(1))
     assert jobs.recover_abandoned() == (1, 0)

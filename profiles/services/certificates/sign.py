@@ -7,10 +7,12 @@ and certificate (create_demo_signing_key) so issuing works on a bare machine: it
 says DEMO, and it is never committed (it lives under var/).
 """
 
+import asyncio
 import datetime
 import functools
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -147,5 +149,18 @@ def sign(writer, *, reason, location):
     )
     out = io.BytesIO()
     # A fixed reservation: without it pyHanko signs a dummy first to measure the size.
-    signers.PdfSigner(metadata, signer=signer()).sign_pdf(writer, output=out, bytes_reserved=16384)
+    pdf_signer = signers.PdfSigner(metadata, signer=signer())
+    outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=16384))
     return out.getvalue()
+
+
+def outside_event_loop(function):
+    """function() where no event loop runs: pyHanko's synchronous API calls asyncio.run(),
+    which refuses inside a running loop (an async caller, or a library that keeps one in
+    this thread); there it runs on a helper thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        return helper.submit(function).result()

@@ -104,7 +104,7 @@ def signature_covers_whole_file(data):
         if len(signatures) != 1:
             return False
         context = ValidationContext(trust_roots=[sign.signing_certificate()], allow_fetching=False)
-        status = validate_pdf_signature(signatures[0], context)
+        status = sign.outside_event_loop(lambda: validate_pdf_signature(signatures[0], context))
     except (PdfError, ValueError, KeyError, TypeError) as error:
         logger.info("uploaded PDF unreadable: %s", type(error).__name__)
         return False
