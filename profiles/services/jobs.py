@@ -164,9 +164,9 @@ def recover_abandoned(now=None):
     """
     now = now or timezone.now()
     retried = failed = 0
-    leases = dict(JobLease.objects.values_list("task_id", "expires_at"))
-    attempts = dict(JobLease.objects.values_list("task_id", "attempt"))
-    candidates = [task_id for task_id, expires in leases.items() if expires is not None and expires < now]
+    leases = {task_id: (expires, attempt) for task_id, expires, attempt in
+              JobLease.objects.values_list("task_id", "expires_at", "attempt")}
+    candidates = [task_id for task_id, (expires, _) in leases.items() if expires is not None and expires < now]
     # Claimed, but the worker died before it wrote the lease.
     started_before = now - timedelta(seconds=lease_seconds())
     for task_id, task_path in DBTaskResult.objects.running().filter(started_at__lt=started_before).values_list(
@@ -175,7 +175,7 @@ def recover_abandoned(now=None):
         if str(task_id) not in leases and recovery_for(task_path) is not None:
             candidates.append(str(task_id))
     for task_id in candidates:
-        outcome = _recover_one(task_id, attempts.get(task_id, 1), now)
+        outcome = _recover_one(task_id, leases.get(task_id, (None, 1))[1], now)
         retried += outcome == "retried"
         failed += outcome == "failed"
     return retried, failed
