@@ -11,7 +11,7 @@ from PIL import Image
 from profiles.photos import background, fix_photo, landmarks, people
 from profiles.photos.config import build_fix_config, get_config
 from profiles.photos.landmarks import Box
-from tests import bystanders, corpus, walls
+from tests import bystanders, corpus, edges, walls
 
 # Eyes, mouth and tilt are not what these tests are about.
 FIX = build_fix_config()
@@ -102,6 +102,35 @@ def test_a_half_face_at_the_frame_edge_joined_to_the_hair_is_cut():
     assert kept[250, 207] == 1
 
 
+def test_the_body_below_a_half_face_at_the_frame_edge_goes_with_it():
+    mask = silhouette()
+    mask[120:, 360:] = 1  # a colleague's head cut by the frame edge, and his body below it
+    kept = people.keep_participant(mask, MAIN, [], get_config())
+    assert kept[380:, 380:].max() == 0
+    assert kept[600, 300] == 1 and kept[250, 207] == 1
+
+
+def test_a_small_part_at_the_frame_edge_does_not_cut_the_participants_shoulder():
+    mask = silhouette()
+    mask[60:260, 408:] = 1  # a door frame's edge: tall, but 6 px wide, far below a head's area
+    kept = people.keep_participant(mask, MAIN, [], get_config())
+    assert kept[600, 395] == 1 and kept[60:260, 408:].max() == 0
+
+
+def test_a_large_part_apart_from_the_frame_edge_is_no_head_at_the_edge():
+    mask = silhouette()
+    mask[60:300, 350:395] = 1  # long hair spread wide, short of the frame's edge
+    kept = people.keep_participant(mask, MAIN, [], get_config())
+    assert kept[600, 395] == 1
+
+
+def test_a_short_part_at_the_frame_edge_is_no_head():
+    mask = silhouette()
+    mask[70:150, 280:] = 1  # wide but low: 80 rows, 0.4 of a face width
+    kept = people.keep_participant(mask, MAIN, [], get_config())
+    assert kept[600, 395] == 1
+
+
 def test_a_part_not_joined_to_the_participant_is_removed_even_below_the_shoulders():
     mask = silhouette()
     mask[560:, :20] = 0
@@ -129,6 +158,15 @@ def test_a_colleague_at_the_edge_of_a_drawn_photo_leaves_no_ghost_in_the_side_ma
 
 def test_a_real_speaker_with_a_colleague_at_the_edge_leaves_no_ghost():
     assert ghost(bystanders.real_speaker_with_colleague(corpus.photo("tracking_faces"))) < 0.01
+
+
+def test_a_real_speakers_colleague_at_the_edge_leaves_no_body_below_the_shoulders():
+    result = fix_photo(bystanders.real_speaker_with_colleague(corpus.photo("tracking_faces")), FIX)
+    output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB")).astype(np.float32)
+    height, width = output.shape[:2]
+    corner = output[round(0.65 * height) :, round(0.88 * width) :]
+    red = np.linalg.norm(corner - np.array(edges.RED, np.float32), axis=2) < 40
+    assert red.mean() > 0.9
 
 
 def test_the_man_in_the_middle_of_three_is_fixed_without_his_neighbours():

@@ -9,7 +9,10 @@ decided by geometry, in the output frame:
    the background, a column above it for caps, buns and hijabs, and the drape below the
    chin) is theirs, so a bystander's head at the side of the frame is cut off there;
 2. a split: pixels nearer to another detected face than to the participant's (distance
-   in face widths) are that person's;
+   in face widths) are that person's; a head cut by the frame's side edge that no
+   detector found (a part of the mask above the shoulders, outside the corridor, at the
+   edge) counts as a face there, so that its body below the shoulders goes
+   with it;
 3. the connected part of what is left that holds the participant's face.
 
 A second face too close to the participant's head, as large and as central, or posing
@@ -17,10 +20,13 @@ beside them (whole, within two face widths: a group photo) cannot be separated h
 the caller refuses the photo ("several_faces").
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+
+from . import landmarks
+from .landmarks import Box
 
 # A face is scored by its width times how central it is (1 at the centre, 0.5 at a
 # corner). Another face scoring at least AMBIGUOUS of the best one makes the choice a
@@ -41,6 +47,14 @@ CROWN_HALFWIDTH = 0.7
 # The kept part is grown by this many pixels (at half output size) before it cuts the
 # mask, so that its soft edge is not trimmed.
 EDGE_GROWTH = 3
+
+
+# A part of the mask above the shoulders that the corridor cuts off, touches the frame's
+# side edge and is at least EDGE_HEAD_AREA face-box widths squared in area
+# and EDGE_HEAD_HEIGHT tall is someone's head cut by the edge (the speaker photo's
+# colleague: 0.28 and 1.6); its centre is put half a face width beyond its inner edge.
+EDGE_HEAD_AREA = 0.1
+EDGE_HEAD_HEIGHT = 0.6
 
 
 class Inseparable(Exception):
@@ -120,10 +134,41 @@ def nearer_to_others(shape, main, others):
     return theirs
 
 
+@dataclass(frozen=True)
+class EdgeHead:
+    """A head at the frame's edge that no detector found: what nearer_to_others reads."""
+
+    box: Box
+
+
+def edge_heads(mask, main, allowed, config, threshold=0.5):
+    """[EdgeHead] for the heads cut by the frame's side edges: the parts of `mask` above
+    the shoulders that the corridor (`allowed`) cuts off, as large as EDGE_HEAD_* asks."""
+    height, width = mask.shape
+    w = main.box.w
+    shoulders = int(np.clip(main.box.cy + config.shoulders_below * w, 0, height))
+    if shoulders == 0:
+        return []
+    cut = ((mask[:shoulders] > threshold) & ~allowed[:shoulders]).astype(np.uint8)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(cut, connectivity=8)
+    heads = []
+    for label in range(1, count):
+        x, _, columns, rows, area = stats[label]
+        at_left, at_right = x == 0, x + columns == width
+        if at_left == at_right or area < EDGE_HEAD_AREA * w * w or rows < EDGE_HEAD_HEIGHT * w:
+            continue
+        # Half a face width from the inner edge: the rest of the head is outside the frame.
+        half = w / landmarks.BOX_WIDTH / 2
+        cx = (x + columns) - half if at_left else x + half
+        heads.append(EdgeHead(Box(cx - w / 2, centroids[label][1] - w / 2, w, w)))
+    return heads
+
+
 def keep_participant(mask, main, others, config, threshold=0.5):
     """`mask` (float 0–1, the person mask in the output frame at any scale, faces in the
     same frame) with everything that is not the participant set to 0."""
     allowed = corridor(mask.shape, main, config)
+    others = list(others) + edge_heads(mask, main, allowed, config, threshold)
     if others:
         allowed &= ~nearer_to_others(mask.shape, main, others)
     solid = ((mask > threshold) & allowed).astype(np.uint8)
