@@ -1,6 +1,5 @@
 from django.urls import reverse
 
-from profiles.models import Participant
 from tests.conftest import client_for
 
 

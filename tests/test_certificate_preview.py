@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from profiles.services.certificates.preview import local_static_fetcher, render_pdf
 from profiles.rules.printing import certificate_lines
-from tests.conftest import client_for
 from tests.pdf_text import streams, contains_text
 from tests.rosters import give_photo
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from profiles.services import notifications, review
-from profiles.models import MailLog, Participant, Status
+from profiles.models import MailLog, Participant
 from profiles.services.accounts import create_participant
 from tests.conftest import ALICE_VALUES
 from tests.rosters import give_photo, nip_for
@@ -98,7 +98,7 @@ def test_the_next_day_reminds_again(cohort):
 
 def test_a_run_stops_at_the_limit(cohort, batch):
     for serial in (20, 21, 22):
-        create_participant(nip_for(serial), batch, {"nama": f"P", "email": f"p{serial}@lan.go.id"})
+        create_participant(nip_for(serial), batch, {"nama": "P", "email": f"p{serial}@lan.go.id"})
     run = notifications.send_reminders(batch, send_now=True, limit=2)
     assert (run.sent, run.over_limit) == (2, 2)
     assert len(mail.outbox) == 2

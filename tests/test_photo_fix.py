@@ -3,7 +3,6 @@ with a code the participant can act on."""
 
 import io
 import json
-import re
 
 import cv2
 import numpy as np

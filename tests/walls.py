@@ -11,7 +11,7 @@ import io
 from functools import lru_cache
 
 import numpy as np
-from PIL import ExifTags, Image, ImageDraw, ImageFilter
+from PIL import ExifTags, Image
 
 from tests import photo_factory
 
