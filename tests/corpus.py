@@ -271,7 +271,8 @@ def _cut_out(frame):
 
 
 @lru_cache(maxsize=4)
-def variant(name):
+def _composed(name):
+    """(RGB image as displayed, the person's true alpha 0–1 at the same size) of a variant."""
     frame, wall, (aw, ah), orientation, fmt = VARIANTS[name]
     rgb, alpha = _cut_out(frame)
     rgb, alpha = rgb[:, STUDIO:], alpha[:, STUDIO:]
@@ -291,14 +292,31 @@ def variant(name):
     sweater = np.median(rgb[bottom][alpha[bottom] > 0.9], axis=0)
     last = alpha[-1:, :, None]
     extension = sweater * last + background[-1:] * (1 - last)
-    part = np.concatenate([part, np.repeat(extension, round(CHEST * height), axis=0)], axis=0)
+    chest = round(CHEST * height)
+    part = np.concatenate([part, np.repeat(extension, chest, axis=0)], axis=0)
+    truth = np.concatenate([alpha, np.repeat(alpha[-1:], chest, axis=0)], axis=0)
     out_height = round(width * ah / aw)
     if out_height > part.shape[0]:
         top = np.repeat(background[:1], out_height - part.shape[0], axis=0)
+        truth = np.concatenate([np.zeros((out_height - part.shape[0], width), np.float32), truth], axis=0)
         part = np.concatenate([top, part], axis=0)
     image = Image.fromarray(part.astype(np.uint8))
     pixels = HEIC_PIXELS if fmt == "HEIF" else TWELVE_MP
     scale = (pixels / (image.width * image.height)) ** 0.5
     size = (round(image.width * scale / 4) * 4, round(image.height * scale / 4) * 4)
-    image = image.resize(size, Image.Resampling.BICUBIC)
-    return walls.encode(image, fmt, 90, orientation)
+    truth = np.asarray(Image.fromarray(truth.astype(np.float32), "F").resize(size, Image.Resampling.BILINEAR))
+    return image.resize(size, Image.Resampling.BICUBIC), np.clip(truth, 0, 1)
+
+
+@lru_cache(maxsize=4)
+def variant(name):
+    _, _, _, orientation, fmt = VARIANTS[name]
+    return walls.encode(_composed(name)[0], fmt, 90, orientation)
+
+
+def variant_truth(name):
+    """The true alpha (float 0–1) of a variant's person, as the photo is displayed: the
+    blue screen's key, carried down the chest as the sweater is. The edge residue measured
+    against it counts only wall left behind, never the person's own wall-like colours (a
+    grey sweater before a grey wall)."""
+    return _composed(name)[1]

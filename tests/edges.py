@@ -34,3 +34,22 @@ def edge_residue(source, output, band=30, radius=40, tolerance=15.0, where=False
     if where:
         return left
     return int(left.sum()), int(known.sum())
+
+
+RED = (215, 69, 50)  # config.PhotoConfig.background_rgb
+
+
+def wall_left(source, truth, output):
+    """Against the person's true alpha (`truth`, 0–1, warped into the output like `source`):
+    (wall pixels left, person pixels lost). A pixel of pure wall (truth < 0.05) is left when
+    its output is more wall than red (nearer its own input colour than the red, along the
+    line between them); a pixel of the sure person (truth > 0.95) is lost when its output is
+    more red than person."""
+    out, src = output.astype(np.float32), source.astype(np.float32)
+    red = np.array(RED, np.float32)
+    towards = src - red
+    position = ((out - red) * towards).sum(axis=2) / np.maximum((towards**2).sum(axis=2), 1.0)
+    separated = np.linalg.norm(towards, axis=2) > 30
+    left = (truth < 0.05) & separated & (position > 0.5)
+    lost = (truth > 0.95) & separated & (position < 0.5)
+    return int(left.sum()), int(lost.sum())

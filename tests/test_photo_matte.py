@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from profiles.photos import fix_photo, matte
-from tests import edges, walls
+from tests import corpus, edges, walls
 
 WALL = np.array([238, 236, 230], np.float32)  # a white wall
 HAIR = np.array([60, 45, 40], np.float32)
@@ -78,3 +78,38 @@ def test_a_fixed_photo_leaves_a_third_of_the_wall_the_raw_matte_leaves_at_the_ed
     monkeypatch.setattr(matte, "clean", lambda rgb, alpha, carve_rows=None: (alpha, rgb))
     raw = residue()
     assert raw > 500 and cleaned <= raw / 3
+
+
+def test_the_true_alpha_measure_counts_wall_left_and_person_lost():
+    source = np.zeros((4, 4, 3), np.uint8)
+    source[:, :2] = (40, 40, 40)  # the person's dark sweater
+    source[:, 2:] = (150, 150, 150)  # a grey wall
+    truth = np.zeros((4, 4), np.float32)
+    truth[:, :2] = 1
+    clean = np.empty_like(source)
+    clean[:, :2], clean[:, 2:] = source[:, :2], edges.RED
+    assert edges.wall_left(source, truth, clean) == (0, 0)
+    output = clean.copy()
+    output[0, 3] = (140, 135, 135)  # wall left behind
+    output[1, 2] = (170, 120, 110)  # more wall than red: left too
+    output[2, 0] = (200, 75, 60)  # the sweater turned red: lost
+    output[3, 1] = (90, 50, 45)  # more sweater than red: kept
+    assert edges.wall_left(source, truth, output) == (2, 1)
+
+
+FIXED_VARIANTS = [name for name in corpus.VARIANTS if not corpus.LABELS[name].startswith("refuse")]
+
+
+@pytest.mark.parametrize("name", FIXED_VARIANTS)
+def test_no_wall_is_left_where_the_true_alpha_says_wall(name):
+    # The franck variants' alpha is known (a blue-screen key): none of the wall stays.
+    data = corpus.variant(name)
+    result = fix_photo(data)
+    assert result.ok, result.refused
+    output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
+    matrix, size = np.array(result.transform), (output.shape[1], output.shape[0])
+    warped = cv2.warpAffine(walls.upright(data), matrix, size, flags=cv2.INTER_AREA)
+    truth = cv2.warpAffine(corpus.variant_truth(name), matrix, size, flags=cv2.INTER_AREA)
+    left, lost = edges.wall_left(warped, truth, output)
+    assert left == 0
+    assert lost < 0.05 * (truth > 0.95).sum()
