@@ -266,3 +266,35 @@ def test_a_certificate_chunk_that_lost_its_worker_twice_counts_as_failed(alice, 
     jobs.recover_abandoned()
     job.refresh_from_db()
     assert job.failed == 1 and "terhenti" in job.error
+
+
+PREVIEW_TASK = photo_fixes.preview_task.module_path
+
+
+def running_preview(alice, *, state=PhotoFix.State.AWAITING):
+    """A kept upload whose preview a worker was making when it died."""
+    fix = PhotoFix.objects.create(participant=alice, state=state)
+    fix.source.save("asli", ContentFile(red_card("JPEG")), save=True)
+    result = photo_fixes.preview_task.enqueue(fix.pk)
+    DBTaskResult.objects.filter(id=result.id).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=5), worker_ids=["mati"]
+    )
+    JobLease.objects.create(task_id=str(result.id), task_path=PREVIEW_TASK, attempt=1, expires_at=ago(1))
+    return fix, str(result.id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_preview_whose_worker_died_is_queued_again_and_made(alice, database_queue):
+    fix, dead = running_preview(alice)
+    assert jobs.recover_abandoned() == (1, 0)
+    retry = DBTaskResult.objects.exclude(id=dead).get(task_path=PREVIEW_TASK)
+    assert retry.status == "READY"
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    fix.refresh_from_db()
+    assert fix.preview
+
+
+def test_a_preview_no_longer_wanted_is_not_made_again(alice, database_queue):
+    _, dead = running_preview(alice, state=PhotoFix.State.DISCARDED)
+    assert jobs.recover_abandoned() == (0, 1)
+    assert not DBTaskResult.objects.exclude(id=dead).filter(task_path=PREVIEW_TASK).exists()

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 from PIL import Image, ImageOps
 
 from profiles.services import jobs, participants
@@ -290,7 +289,21 @@ def preview_of(data):
     return buffer.getvalue()
 
 
-@task()
+def _retry_preview(fix_id):
+    """The worker making this preview died: queue it again while the kept upload waits
+    without one (the upload page keeps asking for it)."""
+    if not PhotoFix.objects.filter(pk=fix_id, state=State.AWAITING, preview="").exists():
+        return None
+    return preview_task.enqueue(fix_id).id
+
+
+def _no_preview(fix_id):
+    """Twice lost: the page shows no preview (it stops asking after a minute); the kept
+    upload can still be fixed, which makes a preview of its own."""
+    logger.warning("preview of photo fix %s not made: its worker was lost twice", fix_id)
+
+
+@jobs.leased_task(retry=_retry_preview, fail=_no_preview)
 def preview_task(fix_id):
     make_preview(fix_id)
 
