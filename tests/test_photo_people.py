@@ -110,6 +110,17 @@ def test_the_body_below_a_half_face_at_the_frame_edge_goes_with_it():
     assert kept[600, 300] == 1 and kept[250, 207] == 1
 
 
+def test_the_split_from_a_head_at_the_frame_edge_runs_straight_down():
+    mask = silhouette()
+    mask[:200, 360:] = 1  # a head cut by the top and the side of the frame
+    mask[200:, 380:] = 1
+    kept = people.keep_participant(mask, MAIN, [], get_config())
+    # Midway between the two heads' centres (207 and 360 + half a face width, 453), at
+    # the shoulders and at the bottom alike.
+    for row in (480, 619):
+        assert kept[row, 335:].max() == 0 and kept[row, 325] == 1
+
+
 def test_a_small_part_at_the_frame_edge_does_not_cut_the_participants_shoulder():
     mask = silhouette()
     mask[60:260, 408:] = 1  # a door frame's edge: tall, but 6 px wide, far below a head's area

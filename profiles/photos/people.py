@@ -150,7 +150,7 @@ def edge_heads(mask, main, allowed, config, threshold=0.5):
     if shoulders == 0:
         return []
     cut = ((mask[:shoulders] > threshold) & ~allowed[:shoulders]).astype(np.uint8)
-    count, _, stats, centroids = cv2.connectedComponentsWithStats(cut, connectivity=8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cut, connectivity=8)
     heads = []
     for label in range(1, count):
         x, _, columns, rows, area = stats[label]
@@ -160,7 +160,9 @@ def edge_heads(mask, main, allowed, config, threshold=0.5):
         # Half a face width from the inner edge: the rest of the head is outside the frame.
         half = w / landmarks.BOX_WIDTH / 2
         cx = (x + columns) - half if at_left else x + half
-        heads.append(EdgeHead(Box(cx - w / 2, centroids[label][1] - w / 2, w, w)))
+        # Its height is not known either (the frame may cut its top too): level with the
+        # participant's, so that the split between the two runs straight down.
+        heads.append(EdgeHead(Box(cx - w / 2, main.box.y, w, w)))
     return heads
 
 
