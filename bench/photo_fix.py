@@ -53,7 +53,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartbangkom.settings")
 
-CACHE = Path(tempfile.gettempdir()) / "smartbangkom-photo-fix-bench-v3"
+CACHE = Path(tempfile.gettempdir()) / "smartbangkom-photo-fix-bench-v4"
 from PIL import Image  # noqa: E402
 
 
