@@ -105,8 +105,8 @@ def test_no_wall_is_left_where_the_true_alpha_says_wall(name):
     # The franck variants' alpha is known (a blue-screen key): almost none of the wall
     # stays, and little of the person goes. Measured when this was written, per photo:
     # wall left 0 px, 75–77 px before the facade and the street (specks at the hair's edge;
-    # a wall ring one pixel wide around the head would be thousands: a matte grown by 6 px
-    # left about 17,000 over the seven plain-wall variants); the sure person lost
+    # a matte grown by 6 px with the cleanup off leaves 32,351 over the eleven, about 2,900
+    # a photo); the sure person lost
     # 0.0–1.0 %, 4.1 % for franck_03909 (grey sweater on a grey wall: the model alone cuts
     # most of it, 3.3 % before the edge cleanup).
     data = corpus.variant(name)
