@@ -1,10 +1,13 @@
+import json
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from profiles.models import MailLog, PasswordResetRequest
 from profiles.services import password_reset
@@ -152,7 +155,34 @@ def test_the_request_does_the_same_work_for_any_nip(client, alice, recorded_queu
 
 
 def test_the_queued_job_mails_only_a_known_nip(alice, mailoutbox):
-    password_reset.send_reset_task.call("199001012019031001")
+    password_reset.send_reset_task.call(password_reset.seal("199001012019031001"))
     assert mailoutbox == []
-    password_reset.send_reset_task.call(ALICE_NIP)
+    password_reset.send_reset_task.call(password_reset.seal(ALICE_NIP))
     assert [m.to for m in mailoutbox] == [[alice.email]]
+
+
+@pytest.mark.parametrize("nip", [ALICE_NIP, "199001012019031001"], ids=["known NIP", "unknown NIP"])
+def test_the_task_table_holds_no_nip(client, alice, settings, nip):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ask(client, nip)
+    stored = json.dumps(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
+    assert DBTaskResult.objects.count() == 1
+    assert nip not in stored and nip[:8] not in stored
+
+
+# Committed: the real db_worker closes the connection between jobs (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
+def test_a_sealed_job_reaches_the_worker_and_mails(client, alice, settings, mailoutbox):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ask(client, ALICE_NIP)
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert [m.to for m in mailoutbox] == [[alice.email]]
+
+
+def test_an_altered_or_foreign_job_sends_nothing(alice, mailoutbox, settings):
+    sealed = password_reset.seal(ALICE_NIP)
+    altered = sealed[:-6] + ("AAAAAA" if not sealed.endswith("AAAAAA") else "BBBBBB")
+    password_reset.send_reset_task.call(altered)
+    settings.SECRET_KEY = "another key entirely, as after a rotation " * 2
+    password_reset.send_reset_task.call(sealed)
+    assert mailoutbox == []
