@@ -1,11 +1,13 @@
 """Roster import speed and memory, SQLite and PostgreSQL side by side. Prints figures.
 
     .venv/bin/python bench/roster_import.py                      # 10,000 and 100,000 rows, both databases
-    .venv/bin/python bench/roster_import.py --sizes 1000 --db sqlite
+    .venv/bin/python bench/roster_import.py --sizes 1000 --db sqlite --formats xlsx
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/bench_roster .venv/bin/python bench/roster_import.py
 
-Each (database, size) runs in a child process of its own, so its peak RSS (VmHWM) is
-the import's: it reads a freshly built CSV (valid NIPs, every field filled) from disk
+Each (format, database, size) runs in a child process of its own, so its peak RSS (VmHWM)
+is the import's: it reads a freshly built CSV or XLSX (valid NIPs, every field filled;
+the XLSX written by openpyxl's write-only mode, inline strings and no declared dimension,
+the costlier kind to read) from disk
 as the command does, imports it into a new batch (accounts and history included), then
 imports the same file again (every row unchanged). It also times the write step alone,
 the only part that holds SQLite's write lock. The databases are throw-away ones made by
@@ -64,6 +66,19 @@ def roster_csv(count, offset=0):
             f"0812{i % 10_000_000:08d}"[:12],
         ])
     return out.getvalue().encode()
+
+
+def roster_xlsx(count):
+    """The same rows as roster_csv, as an XLSX."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Peserta")
+    for row in csv.reader(io.StringIO(roster_csv(count).decode())):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def peak_rss_mb():
@@ -127,12 +142,12 @@ def child(path, workdir):
         started = time.perf_counter()
         if probe:
             with probe:
-                report = import_roster(Path(path).read_bytes(), "bench.csv", batch=batch)
+                report = import_roster(Path(path).read_bytes(), Path(path).name, batch=batch)
         else:
-            report = import_roster(Path(path).read_bytes(), "bench.csv", batch=batch)
+            report = import_roster(Path(path).read_bytes(), Path(path).name, batch=batch)
         first = time.perf_counter() - started
         started = time.perf_counter()
-        again = import_roster(Path(path).read_bytes(), "bench.csv", batch=batch)
+        again = import_roster(Path(path).read_bytes(), Path(path).name, batch=batch)
         second = time.perf_counter() - started
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -163,6 +178,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated row counts")
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both")
+    parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
     parser.add_argument("--child")
     parser.add_argument("--workdir")
     args = parser.parse_args()
@@ -173,16 +189,16 @@ def main():
     failed = False
     print("write txn: the import's one write transaction; other writer: the longest wait of another")
     print("connection writing every 50 ms during the import (SQLite's lock; a sign-in writes too).")
-    print(f"{'rows':>8} {'database':<9} {'import':>8} {'rows/s':>8} {'write txn':>10} {'other writer':>12} "
+    print(f"{'rows':>8} {'file':<5} {'database':<9} {'import':>8} {'rows/s':>8} {'write txn':>10} {'other writer':>12} "
           f"{'re-import':>9} {'peak RSS':>8}  verdict")
     with tempfile.TemporaryDirectory() as workdir:
-        for size in (int(s) for s in args.sizes.split(",")):
-            path = Path(workdir) / f"roster-{size}.csv"
-            path.write_bytes(roster_csv(size))
+        for size, fmt in ((int(s), f) for s in args.sizes.split(",") for f in args.formats.split(",")):
+            path = Path(workdir) / f"roster-{size}.{fmt}"
+            path.write_bytes(roster_csv(size) if fmt == "csv" else roster_xlsx(size))
             for db in databases:
                 figures = run_child(db, path, workdir)
                 if "failed" in figures:
-                    print(f"{size:>8,} {db:<9} failed: {figures['failed']}")
+                    print(f"{size:>8,} {fmt:<5} {db:<9} failed: {figures['failed']}")
                     failed = True
                     continue
                 target = TARGETS.get(size)
@@ -200,7 +216,7 @@ def main():
                 failed |= bool(problems)
                 wait = "-" if figures["writer_wait"] is None else f"{figures['writer_wait']:.2f}s"
                 print(
-                    f"{size:>8,} {db:<9} {figures['import']:>7.2f}s {size / figures['import']:>8,.0f} "
+                    f"{size:>8,} {fmt:<5} {db:<9} {figures['import']:>7.2f}s {size / figures['import']:>8,.0f} "
                     f"{figures['write']:>9.2f}s {wait:>12} {figures['reimport']:>8.2f}s {figures['rss']:>6.0f} MB  "
                     f"{'; '.join(problems) or 'OK'}"
                 )

@@ -27,11 +27,12 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from profiles.rules.fields import BIRTH, BIRTH_PARTS, EDITABLE, FIELDS, LABELS
+from profiles.services.roster import sheet_xml
 
 # Header texts are compared in lower case with everything but letters and digits
 # removed, so "No. Telp", "NO TELP" and "no_telp" are one header.
@@ -367,8 +368,17 @@ def read_compact_strings(source):
     return strings
 
 
+class _Sheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not scan itself for its size when it is opened: openpyxl
+    reads the whole sheet when it has no <dimension> (as openpyxl's own write-only files);
+    the declared size is read by sheet_xml.declared_dimension instead."""
+
+    def _get_size(self):
+        pass
+
+
 class _Reader(ExcelReader):
-    """openpyxl's workbook reader with a compact shared string table."""
+    """openpyxl's workbook reader with a compact shared string table and _Sheet sheets."""
 
     def read_strings(self):
         part = self.package.find(SHARED_STRINGS)
@@ -376,29 +386,21 @@ class _Reader(ExcelReader):
             with self.archive.open(part.PartName[1:]) as source:
                 self.shared_strings = read_compact_strings(source)
 
+    def read_worksheets(self):
+        # openpyxl's read-only branch (3.1), with _Sheet; chart sheets hold no rows.
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            worksheet = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
 
 def _load_workbook(data):
     # As openpyxl.load_workbook(read_only=True, data_only=True) does, with _Reader.
     reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
     reader.read()
     return reader.wb
-
-
-class _CellParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser, telling a formula without a cached result
-    from an empty cell (with data_only, both would read as None)."""
-
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        # openpyxl itself writes a formula with an empty <v/>; a cached empty text is t="str".
-        cached = element.findtext(VALUE_TAG)
-        if cell["value"] is None and (cached is None or (not cached and element.get("t") != "str")):
-            formula = element.findtext(FORMULA_TAG)
-            if formula is not None:
-                shown = "=" + formula if formula else "rumus bersama"
-                cell["value"] = UnreadableCell("formula_without_value", FORMULA_WITHOUT_VALUE.format(
-                    cell=element.get("r") or "?", formula=shown[:60]))
-        return cell
 
 
 def _merged_areas(sheet):
@@ -418,7 +420,7 @@ def _merged_areas(sheet):
 def _refuse_declared_size(sheet, max_rows, max_columns):
     """The sheet's declared <dimension>, read before any row: over a limit, refused at once."""
     with sheet._get_source() as source:
-        bounds = WorkSheetParser(source, []).parse_dimensions()
+        bounds = sheet_xml.declared_dimension(source)
     if not bounds:
         return
     _, _, last_column, last_row = bounds
@@ -438,7 +440,12 @@ def _row_values(cells, sheet, max_columns):
     values = [None] * width
     for cell in cells:
         if cell["column"] <= width:
-            values[cell["column"] - 1] = cell["value"]
+            value = cell["value"]
+            if isinstance(value, sheet_xml.FormulaWithoutValue):
+                shown = "=" + value.formula if value.formula else "rumus bersama"
+                value = UnreadableCell("formula_without_value", FORMULA_WITHOUT_VALUE.format(
+                    cell=value.reference, formula=shown[:60]))
+            values[cell["column"] - 1] = value
     return values
 
 
@@ -468,11 +475,11 @@ def _sheet_records(workbook, sheet):
     with sheet._get_source() as source:
         # The read-only sheet's own parts (openpyxl 3.1): its shared strings and the
         # workbook's date formats, as ReadOnlyWorksheet._cells_by_row passes them.
-        parser = _CellParser(
-            source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+        parsed = sheet_xml.rows(
+            source, sheet._shared_strings, epoch=workbook.epoch,
             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
         )
-        for number, cells in parser.parse():
+        for number, cells in parsed:
             if number > max_rows + HEADER_SEARCH_ROWS:
                 raise RosterError(TOO_MANY_ROWS.format(limit=max_rows))
             yield from [[]] * (number - expected)  # rows the file leaves out
