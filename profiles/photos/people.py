@@ -52,7 +52,7 @@ EDGE_GROWTH = 3
 # A part of the mask above the shoulders that the corridor cuts off, touches the frame's
 # side edge and is at least EDGE_HEAD_AREA face-box widths squared in area
 # and EDGE_HEAD_HEIGHT tall is someone's head cut by the edge (the speaker photo's
-# colleague: 0.28 and 1.6); its centre is put half a face width beyond its inner edge.
+# colleague: 0.16 and 1.6); its centre is put half a face width beyond its inner edge.
 EDGE_HEAD_AREA = 0.1
 EDGE_HEAD_HEIGHT = 0.6
 

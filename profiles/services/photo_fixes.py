@@ -298,9 +298,10 @@ def _retry_preview(fix_id):
 
 
 def _no_preview(fix_id):
-    """Twice lost: the page shows no preview (it stops asking after a minute); the kept
-    upload can still be fixed, which makes a preview of its own."""
-    logger.warning("preview of photo fix %s not made: its worker was lost twice", fix_id)
+    """The preview job failed, or lost its worker twice: the page shows no preview (it stops
+    asking after a minute); the kept upload can still be fixed, which makes a preview of
+    its own."""
+    logger.warning("preview of photo fix %s not made: its job failed or lost its worker twice", fix_id)
 
 
 @jobs.leased_task(retry=_retry_preview, fail=_no_preview)
