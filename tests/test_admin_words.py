@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from profiles.models import ExportLog
-from profiles.services import exports, password_reset
+from profiles.services import exports, password_reset, sealed
 from tests.conftest import client_for
 from tests.rosters import give_photo
 
@@ -25,7 +25,7 @@ def test_the_photo_check_table_shows_labelled_values(superuser, alice):
 
 def test_the_task_queue_admin_speaks_indonesian(superuser, alice, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    password_reset.send_reset_task.enqueue(password_reset.seal(alice.nip))
+    password_reset.send_reset_task.enqueue(sealed.seal(alice.nip))
     client = client_for(superuser)
     index = client.get(reverse("admin:index")).content.decode()
     assert "Task Results" not in index and "Tugas latar belakang" in index

@@ -5,6 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from profiles.models import Certificate, CertificateJob, Participant, Status
+from profiles.services import sealed
 from profiles.services.certificates import issue
 from profiles.services.participants import save_participant_data
 from tests.certificates import issued, page_text, pdf_bytes, validated
@@ -181,7 +182,7 @@ def test_a_chunk_retried_after_its_worker_died_issues_what_is_left(alice, bob, b
     validated(alice), validated(bob)
     job = CertificateJob.objects.create(batch=batch, state=CertificateJob.State.RUNNING, total=2)
     issue.issue_one(alice.pk, job=job)  # the first attempt got this far
-    assert issue.retry_chunk(job.pk, [alice.pk, bob.pk]) is not None
+    assert issue.retry_chunk(job.pk, sealed.seal([alice.pk, bob.pk])) is not None
     assert Certificate.objects.filter(state=Certificate.State.ISSUED).count() == 2
 
 
@@ -189,6 +190,6 @@ def test_a_chunk_given_up_counts_its_records_without_a_certificate_as_failed(ali
     validated(alice), validated(bob)
     job = CertificateJob.objects.create(batch=batch, state=CertificateJob.State.RUNNING, total=2, issued=1)
     issue.issue_one(alice.pk, job=job)
-    issue.fail_chunk(job.pk, [alice.pk, bob.pk])
+    issue.fail_chunk(job.pk, sealed.seal([alice.pk, bob.pk]))
     job.refresh_from_db()
     assert (job.failed, job.state) == (1, CertificateJob.State.DONE)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from profiles.models import CertificateJob, ExportJob, JobLease, PhotoFix
-from profiles.services import export_jobs, jobs, photo_fixes
+from profiles.services import export_jobs, jobs, photo_fixes, sealed
 from profiles.services.certificates import issue
 from tests.certificates import validated
 from tests.photo_factory import red_card
@@ -244,7 +244,7 @@ def running_chunk(alice, staff, *, lease_expires, attempt=1):
     validated(alice)
     job = CertificateJob.objects.create(batch=alice.batch, requested_by=staff, total=1,
                                         state=CertificateJob.State.RUNNING)
-    result = issue.issue_chunk_task.enqueue(job.pk, [alice.pk])
+    result = issue.issue_chunk_task.enqueue(job.pk, sealed.seal([alice.pk]))
     DBTaskResult.objects.filter(id=result.id).update(status="RUNNING", started_at=ago(300))
     JobLease.objects.create(task_id=str(result.id), task_path=issue.issue_chunk_task.module_path,
                             attempt=attempt, expires_at=lease_expires)
@@ -266,6 +266,28 @@ def test_a_certificate_chunk_that_lost_its_worker_twice_counts_as_failed(alice, 
     jobs.recover_abandoned()
     job.refresh_from_db()
     assert job.failed == 1 and "terhenti" in job.error
+
+
+# Committed: the real db_worker closes the connection between jobs (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
+def test_certificate_chunks_carry_no_nip_in_the_task_table_and_still_issue(alice, staff, database_queue):
+    validated(alice)
+    job = issue.start(alice.batch, by=staff)
+    stored = str(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
+    assert job.total == 1 and alice.nip not in stored and alice.nip[:8] not in stored
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert issue.live_certificate(alice) is not None
+
+
+def test_a_chunk_that_cannot_be_unsealed_issues_nothing(alice, staff, settings, caplog):
+    validated(alice)
+    job = CertificateJob.objects.create(batch=alice.batch, requested_by=staff, total=1,
+                                        state=CertificateJob.State.RUNNING)
+    token = sealed.seal([alice.pk])
+    settings.SECRET_KEY = "a key from after a rotation, not the one that sealed it " * 2
+    result = issue.issue_chunk_task.enqueue(job.pk, token)  # the immediate backend: run here
+    assert issue.live_certificate(alice) is None
+    assert result.status == "SUCCESSFUL" and "could not be read" in caplog.text
 
 
 PREVIEW_TASK = photo_fixes.preview_task.module_path

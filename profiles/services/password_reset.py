@@ -10,16 +10,12 @@ password) get no mail: their password is the NIP, and the page says so.
 The request does the same work whatever the NIP: it counts the request and puts one job
 on the task queue (send_reset_task). Looking the NIP up, making the token and queueing
 the mail happen in the worker, so the answer time tells nothing about accounts. The job
-carries the typed NIP sealed (encrypted with a key derived from SECRET_KEY), so the task
-table, which keeps finished jobs, holds no NIP, not even one of a stranger typed by
-mistake.
+carries the typed NIP sealed (services/sealed.py), so the task table, which keeps finished
+jobs, holds no NIP, not even one of a stranger typed by mistake.
 """
 
-import base64
 import logging
 from datetime import timedelta
-
-from cryptography.fernet import Fernet, InvalidToken
 
 from django import forms
 from django.conf import settings
@@ -33,6 +29,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from profiles.backends import normalize_username
+from profiles.services import sealed
 from profiles.services.mail import queue_mail
 from profiles.models import Participant, PasswordResetRequest
 
@@ -45,24 +42,6 @@ WINDOW = timedelta(hours=1)
 
 def nip_hash(nip):
     return salted_hmac("profiles.services.password_reset", nip).hexdigest()
-
-
-def _fernet():
-    key = salted_hmac("profiles.services.password_reset.seal", "job", algorithm="sha256").digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def seal(nip):
-    """The NIP as the job carries it: encrypted and authenticated, readable by the workers."""
-    return _fernet().encrypt(nip.encode()).decode("ascii")
-
-
-def unseal(sealed):
-    """The NIP of a sealed job, or None when it was sealed with another key or altered."""
-    try:
-        return _fernet().decrypt(sealed.encode("ascii")).decode()
-    except (InvalidToken, UnicodeError):
-        return None
 
 
 def client_address(request):
@@ -99,13 +78,13 @@ def request_reset(nip, *, address, now=None):
     if not allowed(nip, address, now):
         logger.info("password reset refused by the rate limit")
         return
-    send_reset_task.enqueue(seal(nip))
+    send_reset_task.enqueue(sealed.seal(nip))
 
 
 @task()
-def send_reset_task(sealed):
-    nip = unseal(sealed)
-    if nip is None:
+def send_reset_task(sealed_nip):
+    nip = sealed.unseal(sealed_nip)
+    if not isinstance(nip, str):
         # SECRET_KEY changed since it was queued (or the row was edited): the visitor asks again.
         logger.warning("password reset job unreadable; dropped")
         return

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from profiles.models import Certificate, CertificateCounter, CertificateJob, Participant, certificate_upload_to
 from profiles.rules.printing import certificate_lines
-from profiles.services import jobs
+from profiles.services import jobs, sealed
 from profiles.services.certificates import render, sign
 from profiles.services.mail import queue_mail
 
@@ -256,24 +256,26 @@ def start(batch, *, by=None, now=None):
         )
         CertificateCounter.objects.get_or_create(batch=batch)
     for i in range(0, len(nips), CHUNK):
-        issue_chunk_task.enqueue(job.pk, nips[i:i + CHUNK])
+        # Sealed: the task table keeps a job's arguments, and these are NIPs.
+        issue_chunk_task.enqueue(job.pk, sealed.seal(nips[i:i + CHUNK]))
     logger.info("certificate job %s queued: %s records", job.pk, len(nips))
     return job
 
 
 # A chunk whose worker died: jobs.leased_task calls these hooks once its lease runs out
 # (retried once, then failed); staff can also start the batch again (start()).
-def retry_chunk(job_id, nips):
+def retry_chunk(job_id, sealed_nips):
     """Queue the chunk again (claims make it idempotent); None when the job has ended."""
     if not CertificateJob.objects.filter(
         pk=job_id, state__in=[CertificateJob.State.QUEUED, CertificateJob.State.RUNNING]
     ).exists():
         return None
-    return issue_chunk_task.enqueue(job_id, nips).id
+    return issue_chunk_task.enqueue(job_id, sealed_nips).id
 
 
-def fail_chunk(job_id, nips):
+def fail_chunk(job_id, sealed_nips):
     """Count the chunk's records still without a certificate as failed, and say why."""
+    nips = _chunk_nips(job_id, sealed_nips)
     missing = Participant.objects.filter(pk__in=nips).exclude(certificates__state=Certificate.State.ISSUED).count()
     CertificateJob.objects.filter(pk=job_id).update(
         failed=F("failed") + missing,
@@ -282,9 +284,18 @@ def fail_chunk(job_id, nips):
     _finish_if_complete(job_id)
 
 
+def _chunk_nips(job_id, sealed_nips):
+    nips = sealed.unseal(sealed_nips)
+    if not isinstance(nips, list):
+        # Sealed under another SECRET_KEY, or altered: staff issue the batch again.
+        logger.warning("certificate job %s: a chunk could not be read; dropped", job_id)
+        return []
+    return nips
+
+
 @jobs.leased_task(retry=retry_chunk, fail=fail_chunk)
-def issue_chunk_task(job_id, nips):
-    run_chunk(job_id, nips)
+def issue_chunk_task(job_id, sealed_nips):
+    run_chunk(job_id, _chunk_nips(job_id, sealed_nips))
 
 
 def run_chunk(job_id, nips, progress=None):
