@@ -314,61 +314,45 @@ def _composed(name):
     rgb, alpha = _cut_out(frame)
     rgb, alpha = rgb[:, STUDIO:], alpha[:, STUDIO:]
     height, width = alpha.shape
-    if wall in BACKDROPS:
-        return _before_scene(rgb, alpha, BACKDROPS[wall], (aw, ah))
-    # The wall keeps the blue screen's light: its brightness, scaled to the new colour.
-    light = np.asarray(Image.open(io.BytesIO(franck(frame))).convert("L"), np.float32)[:, STUDIO:, None]
-    light = light / max(float(np.median(light[alpha < 0.05])), 1.0)
-    background = np.clip(np.array(WALLS[wall], np.float32) * (0.85 + 0.15 * light), 0, 255)
-    composed = rgb + background * (1 - alpha[..., None])
-    # The frame's whole width (the shoulders run out at its sides, as in a phone photo
-    # taken close), with wall added above the head up to the aspect.
-    part = composed
+    framed = alpha
     # The frame ends at the collar: the sweater is carried on below it, as wide as the
     # person's last row and of the sweater's median colour, so that the photo reaches the
     # chest as a head-to-chest photo must.
-    bottom = slice(round(0.85 * height), height)
-    sweater = np.median(rgb[bottom][alpha[bottom] > 0.9], axis=0)
-    last = alpha[-1:, :, None]
-    extension = sweater * last + background[-1:] * (1 - last)
-    chest = round(CHEST * height)
-    part = np.concatenate([part, np.repeat(extension, chest, axis=0)], axis=0)
-    truth = np.concatenate([alpha, np.repeat(alpha[-1:], chest, axis=0)], axis=0)
-    out_height = round(width * ah / aw)
-    if out_height > part.shape[0]:
-        top = np.repeat(background[:1], out_height - part.shape[0], axis=0)
-        truth = np.concatenate([np.zeros((out_height - part.shape[0], width), np.float32), truth], axis=0)
-        part = np.concatenate([top, part], axis=0)
-    image = Image.fromarray(part.astype(np.uint8))
-    pixels = HEIC_PIXELS if fmt == "HEIF" else TWELVE_MP
-    scale = (pixels / (image.width * image.height)) ** 0.5
-    size = (round(image.width * scale / 4) * 4, round(image.height * scale / 4) * 4)
-    truth = np.asarray(Image.fromarray(truth.astype(np.float32), "F").resize(size, Image.Resampling.BILINEAR))
-    return image.resize(size, Image.Resampling.BICUBIC), np.clip(truth, 0, 1)
-
-
-def _before_scene(rgb, alpha, backdrop, aspect):
-    """_composed for a real scene: the person (premultiplied, sweater carried on below, as
-    there) before the scene enlarged to the whole picture."""
-    height, width = alpha.shape
     bottom = slice(round(0.85 * height), height)
     sweater = np.median(rgb[bottom][alpha[bottom] > 0.9], axis=0)
     chest = round(CHEST * height)
     last = alpha[-1:]
     rgb = np.concatenate([rgb, np.repeat(sweater * last[..., None], chest, axis=0)], axis=0)
     alpha = np.concatenate([alpha, np.repeat(last, chest, axis=0)], axis=0)
-    out_height = max(rgb.shape[0], round(width * aspect[1] / aspect[0]))
-    pad = out_height - rgb.shape[0]
+    # The frame's whole width (the shoulders run out at its sides, as in a phone photo
+    # taken close), with wall added above the head up to the aspect.
+    pad = max(0, round(width * ah / aw) - rgb.shape[0])
     rgb = np.concatenate([np.zeros((pad, width, 3), np.float32), rgb], axis=0)
     alpha = np.concatenate([np.zeros((pad, width), np.float32), alpha], axis=0)
-    with Image.open(SOURCES["npm tracking@1.1.3"] / "fish_tank" / backdrop) as scene:
-        scene = np.asarray(scene.convert("RGB").resize((width, out_height), Image.Resampling.BICUBIC), np.float32)
-    composed = rgb + scene * (1 - alpha[..., None])
+    composed = rgb + _backdrop(frame, wall, framed, pad, chest) * (1 - alpha[..., None])
     image = Image.fromarray(np.clip(composed, 0, 255).astype(np.uint8))
-    scale = (TWELVE_MP / (image.width * image.height)) ** 0.5
+    pixels = HEIC_PIXELS if fmt == "HEIF" else TWELVE_MP
+    scale = (pixels / (image.width * image.height)) ** 0.5
     size = (round(image.width * scale / 4) * 4, round(image.height * scale / 4) * 4)
     truth = np.asarray(Image.fromarray(alpha, "F").resize(size, Image.Resampling.BILINEAR))
     return image.resize(size, Image.Resampling.BICUBIC), np.clip(truth, 0, 1)
+
+
+def _backdrop(frame, wall, framed, pad, chest):
+    """What stands behind the person in _composed, `pad` rows above the frame and `chest`
+    below it: a real scene (BACKDROPS) enlarged to the whole picture, or a wall (WALLS)
+    that keeps the blue screen's light, its brightness scaled to the new colour, its first
+    and last rows carried on."""
+    height, width = framed.shape
+    if wall in BACKDROPS:
+        with Image.open(SOURCES["npm tracking@1.1.3"] / "fish_tank" / BACKDROPS[wall]) as scene:
+            return np.asarray(scene.convert("RGB").resize((width, pad + height + chest), Image.Resampling.BICUBIC),
+                              np.float32)
+    light = np.asarray(Image.open(io.BytesIO(franck(frame))).convert("L"), np.float32)[:, STUDIO:, None]
+    light = light / max(float(np.median(light[framed < 0.05])), 1.0)
+    background = np.clip(np.array(WALLS[wall], np.float32) * (0.85 + 0.15 * light), 0, 255)
+    return np.concatenate([np.repeat(background[:1], pad, axis=0), background,
+                           np.repeat(background[-1:], chest, axis=0)], axis=0)
 
 
 @lru_cache(maxsize=4)
