@@ -4,6 +4,8 @@ bench/photo_fix.py."""
 import cv2
 import numpy as np
 
+from tests.photo_factory import RED
+
 
 def edge_residue(source, output, band=30, radius=40, tolerance=15.0, where=False):
     """Output pixels within `band` px of the person's edge that still show the wall: their
@@ -15,7 +17,7 @@ def edge_residue(source, output, band=30, radius=40, tolerance=15.0, where=False
         return cv2.cvtColor(np.ascontiguousarray(rgb).astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
 
     out, src = lab(output), lab(source)
-    red = lab(np.array([[[215, 69, 50]]], np.uint8))[0, 0]
+    red = lab(np.array([[RED]], np.uint8))[0, 0]
     is_red = np.linalg.norm(out - red, axis=2) < 10
     person = (~is_red).astype(np.uint8)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)
@@ -34,9 +36,6 @@ def edge_residue(source, output, band=30, radius=40, tolerance=15.0, where=False
     if where:
         return left
     return int(left.sum()), int(known.sum())
-
-
-RED = (215, 69, 50)  # config.PhotoConfig.background_rgb
 
 
 def wall_left(source, truth, output):
