@@ -20,6 +20,12 @@ class Background:
 STEP = 2
 
 
+def shoulder_line(box, config):
+    """The row (float) of the shoulders below a face box: the background region ends
+    there, and below it the fixer counts everything as the participant's body."""
+    return box.cy + config.shoulders_below * box.w
+
+
 def region(shape, faces, config, step=1):
     """A mask of the background, for the pixels [::step, ::step] of an image of the given
     shape: with faces, the part above the shoulders outside each head (an ellipse around
@@ -30,7 +36,7 @@ def region(shape, faces, config, step=1):
     columns = np.arange(0, width, step, dtype=np.float32)[None, :]
     if faces:
         main = faces[0]
-        above_shoulders = rows < main.cy + config.shoulders_below * main.w
+        above_shoulders = rows < shoulder_line(main, config)
         # When the head nearly fills the frame, the zones shrink towards the hair line
         # before giving up on them.
         for tightness in (1.0, 0.9, 0.8):

@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from . import landmarks
+from .background import shoulder_line
 from .landmarks import Box
 
 # A face is scored by its width times how central it is (1 at the centre, 0.5 at a
@@ -112,7 +113,7 @@ def corridor(shape, main, config):
     ellipse = ((columns - cx) / (config.head_halfwidth * w)) ** 2 + ((rows - centre_y) / (config.head_halfheight * w)) ** 2 <= 1
     crown = (rows < centre_y) & (np.abs(columns - cx) <= CROWN_HALFWIDTH * w)
     drape = (rows > cy + config.drape_below * w) & (np.abs(columns - cx) < config.drape_halfwidth * w)
-    below = rows >= cy + config.shoulders_below * w
+    below = rows >= shoulder_line(main.box, config)
     return ellipse | crown | drape | below
 
 
@@ -146,7 +147,7 @@ def edge_heads(mask, main, allowed, config, threshold=0.5):
     the shoulders that the corridor (`allowed`) cuts off, as large as EDGE_HEAD_* asks."""
     height, width = mask.shape
     w = main.box.w
-    shoulders = int(np.clip(main.box.cy + config.shoulders_below * w, 0, height))
+    shoulders = int(np.clip(shoulder_line(main.box, config), 0, height))
     if shoulders == 0:
         return []
     cut = ((mask[:shoulders] > threshold) & ~allowed[:shoulders]).astype(np.uint8)
