@@ -10,6 +10,12 @@ def test_a_value_comes_back_as_it_was_sealed():
         assert sealed.unseal(sealed.seal(value)) == value
 
 
+def test_a_value_of_another_kind_than_asked_unseals_to_nothing():
+    assert sealed.unseal(sealed.seal([NIP]), list) == [NIP]
+    assert sealed.unseal(sealed.seal(NIP), list) is None
+    assert sealed.unseal(sealed.seal([NIP]), str) is None
+
+
 def test_the_token_shows_nothing_of_the_value():
     token = sealed.seal([NIP])
     assert NIP not in token and NIP[:8] not in token

@@ -83,8 +83,8 @@ def request_reset(nip, *, address, now=None):
 
 @task()
 def send_reset_task(sealed_nip):
-    nip = sealed.unseal(sealed_nip)
-    if not isinstance(nip, str):
+    nip = sealed.unseal(sealed_nip, str)
+    if nip is None:
         # SECRET_KEY changed since it was queued (or the row was edited): the visitor asks again.
         logger.warning("password reset job unreadable; dropped")
         return

@@ -25,9 +25,11 @@ def seal(value):
     return _fernet().encrypt(json.dumps(value, separators=(",", ":")).encode()).decode("ascii")
 
 
-def unseal(token):
-    """The value sealed in `token`, or None when it was sealed under another key or altered."""
+def unseal(token, kind=object):
+    """The value sealed in `token`, or None when it was sealed under another key, altered,
+    or is not of `kind` (a job queued by code that passed something else)."""
     try:
-        return json.loads(_fernet().decrypt(str(token).encode("ascii")))
+        value = json.loads(_fernet().decrypt(str(token).encode("ascii")))
     except (InvalidToken, UnicodeError, ValueError):
         return None
+    return value if isinstance(value, kind) else None

@@ -285,8 +285,8 @@ def fail_chunk(job_id, sealed_nips):
 
 
 def _chunk_nips(job_id, sealed_nips):
-    nips = sealed.unseal(sealed_nips)
-    if not isinstance(nips, list):
+    nips = sealed.unseal(sealed_nips, list)
+    if nips is None:
         # Sealed under another SECRET_KEY, or altered: staff issue the batch again.
         logger.warning("certificate job %s: a chunk could not be read; dropped", job_id)
         return []
