@@ -265,7 +265,7 @@ def test_a_heic_photo_is_fixed():
 
 def test_the_result_serialises_to_json(white_wall_result):
     data = json.loads(json.dumps(white_wall_result.to_dict()))
-    assert data["ok"] and data["refused"] is None and data["pipeline_version"] == "fix-1"
+    assert data["ok"] and data["refused"] is None and data["pipeline_version"] == "fix-2"
     assert data["report"] == white_wall_result.report.to_dict()
 
 
@@ -439,7 +439,7 @@ def test_an_unknown_fix_setting_is_refused():
 
 
 def test_the_fix_result_is_exported():
-    assert FixResult(False).pipeline_version == "fix-1"
+    assert FixResult(False).pipeline_version == "fix-2"
 
 
 def test_the_fixed_photo_passes_check_photo_on_its_own(white_wall_result):

@@ -254,7 +254,7 @@ def test_using_the_fix_stores_an_auto_fixed_photo_version(alice_client, alice):
     alice.refresh_from_db()
     photo = alice.photo
     assert photo.auto_fixed is True
-    assert photo.pipeline_version == fix.pipeline_version == "fix-1"
+    assert photo.pipeline_version == fix.pipeline_version == "fix-2"
     assert photo.changes == fix.changes
     assert alice.status == Status.DIPERBARUI
     assert "Berhasil di Update" in body(alice_client.get(reverse("profile")))
@@ -585,7 +585,7 @@ def test_the_original_refuses_post(staff_client, fixed_photo):
 
 def test_the_admin_shows_a_badge_and_the_original_beside_an_auto_fixed_photo(fixed_photo, alice, superuser):
     page = body(client_for(superuser).get(reverse("admin:profiles_participant_change", args=[alice.pk])))
-    assert "Diperbaiki otomatis (fix-1)" in page
+    assert "Diperbaiki otomatis (fix-2)" in page
     assert original_url(fixed_photo) in page
     assert reverse("photo", args=[fixed_photo.uuid]) in page
 

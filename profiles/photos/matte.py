@@ -157,10 +157,10 @@ def _gather(image, indices, size, image_size):
 def clean(rgb, alpha, carve_rows=None):
     """(alpha, rgb) with the wall taken out of the person's edge:
 
-    - concave gaps: in the rows above `carve_rows` (the head, down to under the jaw), a
-      pixel near the matte's edge that the matte counts as person but whose colour is the
-      local wall's (far from the local person colour) is made background: the model
-      smooths over the gap under the jaw, between hair strands and at the crown. The
+    - concave gaps: in the rows `carve_rows` (top, bottom: from the lower face to under
+      the jaw; all rows when None), a pixel near the matte's edge that the matte counts as
+      person but whose colour is the local wall's (far from the local person colour) is
+      made background: the model smooths over the gap between jaw and collar. The
       lowering fades out BAND pixels inside the edge and is smoothed, so that it leaves
       no step;
     - colour decontamination: an edge pixel (0 < alpha < 1) mixes the person's and the
@@ -188,7 +188,9 @@ def clean(rgb, alpha, carve_rows=None):
     inside = cv2.distanceTransform((small_alpha > 0.5).astype(np.uint8), cv2.DIST_L2, 3)
     fade = np.clip((BAND - inside) / (BAND / 2), 0, 1)
     if carve_rows is not None:
-        fade[int(np.ceil(carve_rows * half[1] / height)) :] = 0
+        top, bottom = carve_rows
+        fade[: max(0, int(top * half[1] / height))] = 0
+        fade[int(np.ceil(bottom * half[1] / height)) :] = 0
     band = np.flatnonzero((fade > 0) & (small_alpha > 0))
     lowered = np.zeros(half[::-1], np.float32)
     if len(band):
