@@ -206,6 +206,7 @@ def measure_corpus(runs):
                     truth = cv2.warpAffine(corpus.variant_truth(name), np.array(result.transform),
                                            (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
                     entry["wall_left"], entry["lost"] = edges.wall_left(warped, truth, output)
+                    entry["perfect"] = edges.edge_residue(warped, edges.perfect_cutout(warped, truth))[0]
                 faces = landmarks.detect(output)
                 entry["ghost"] = background.ghost_share(output, faces[0].box, check_config) if faces else None
                 outputs[label] = output
@@ -344,6 +345,15 @@ def report_corpus(args):
                 cells.append(f"{row[label]['wall_left']:>7} / {row[label]['lost']:<7}")
             print(f"{row['name']:<32}{'':>10}  {cells[0]:<34}{cells[1]:<34}")
     print(f"{'total':<32}{'':>10}  {truth['before'][0]:>7} / {truth['before'][1]:<7}{'':<18}{truth['after'][0]:>7} / {truth['after'][1]:<7}")
+    # The ceiling of the colour-guessed residue: the same measure on a perfect cut-out (the
+    # true alpha over the red), which leaves no wall by construction.
+    known = [row for row in result["corpus"] if "perfect" in row["after"] and "residue" in row["before"]]
+    if known:
+        perfect = sum(row["after"]["perfect"] for row in known)
+        before = sum(row["before"]["residue"] for row in known)
+        after = sum(row["after"]["residue"] for row in known)
+        print(f"colour-guessed residue on these variants: before {before}, after {after}, a perfect cut-out {perfect} "
+              f"({perfect / max(before, 1):.2f} of before): the measure counts the person's wall-coloured pixels")
     if ratios:
         print(f"fix / full decode on the corpus (after): median {statistics.median(ratios):.2f} (target ≤ 3.0)")
     print(f"contact sheet (input | before | after): {result['sheet']}")
