@@ -133,7 +133,8 @@ def real_photos():
 
     photos = [(f"{name}_12mp", walls.enlarged(corpus.photo(name), CORPUS_SIDE)) for name in ENLARGED]
     photos.append(("speaker_colleague_12mp", bystanders.real_speaker_with_colleague(corpus.photo("tracking_faces"))))
-    photos += [(name, corpus.variant(name)) for name, label in corpus.LABELS.items() if name in corpus.VARIANTS and not label.startswith("refuse")]
+    photos += [(name, corpus.variant(name)) for name, label in corpus.LABELS.items()
+               if (name in corpus.VARIANTS or name in corpus.HEADSCARVES) and not label.startswith("refuse")]
     return photos
 
 
@@ -202,7 +203,7 @@ def measure_corpus(runs):
                 output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
                 warped = cv2.warpAffine(source, np.array(result.transform), (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
                 entry["residue"], entry["band"] = edges.edge_residue(warped, output)
-                if name in corpus.VARIANTS:
+                if name in corpus.VARIANTS or name in corpus.HEADSCARVES:
                     truth = cv2.warpAffine(corpus.variant_truth(name), np.array(result.transform),
                                            (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
                     entry["wall_left"], entry["lost"] = edges.wall_left(warped, truth, output)
@@ -334,7 +335,7 @@ def report_corpus(args):
     # wall-like colours (a grey sweater before a grey wall, a dark jacket before a dark door)
     # and rewards cutting them away. Where the true alpha is known (the franck variants,
     # keyed from a blue screen), both sides are counted exactly.
-    print("\nagainst the true alpha (franck variants): wall pixels left / person pixels lost")
+    print("\nagainst the true alpha (franck variants and drawn headscarves): wall pixels left / person pixels lost")
     truth = {"before": [0, 0], "after": [0, 0]}
     for row in result["corpus"]:
         if "wall_left" in row["before"] and "wall_left" in row["after"]:

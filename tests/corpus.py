@@ -25,7 +25,9 @@ is the photo's own pixels, and the screen's colour taken out of the edge by the
 compositing equation) and put on a grey, white or cream wall lit like the original, or
 before a real scene (plaster, a facade, a stone wall, a street), at 3:4 and 9:16 and
 12 MP, stored sideways with an EXIF orientation, and as a small HEIC. Their true alpha
-(`variant_truth`) is the key's, so their edges are measured exactly.
+(`variant_truth`) is the key's, so their edges are measured exactly. For want of a real
+photo of a woman in a hijab, HEADSCARVES draws a headscarf over some of those frames (a
+white one on a white wall among them), its true alpha known too.
 
 A label is "fixable", "warn:<code>" (the fix is made, with that warning) or
 "refuse:<code>" (fix_photo refuses with that code). LABELS holds them all in one table.
@@ -167,6 +169,25 @@ LABELS.update({
     "clm_audrey_12mp_3x4": FIXABLE,
 })
 
+# Headscarves drawn over franck frames, the participants' most common case, which no
+# photo in any registry package shows (the face is real, the cloth is drawn): a hood over
+# the head and a drape over the shoulders, the face's oval left open, of a cloth colour
+# with soft folds, before a wall. Its true alpha is known like the variants' (the key's
+# person and the drawn cloth), and it is the hard case of the edge cleanup: a light cloth
+# before a wall of its colour, where the model's mask grows into the wall at the crown.
+# (frame, wall, cloth); the face's oval in the frame (centre x, y, half axes, angle, from
+# the Face Landmarker's face-oval points, fitted once).
+HEADSCARVES = {
+    "headscarf_02159_white_on_white": ("02159", "white", "white"),
+    "headscarf_01829_white_on_white": ("01829", "white", "white"),
+    "headscarf_02159_cream_on_cream": ("02159", "cream", "cream"),
+    "headscarf_01829_white_on_cream": ("01829", "cream", "white"),
+    "headscarf_02159_black_on_white": ("02159", "white", "black"),
+}
+CLOTHS = {"white": (246, 245, 241), "cream": (232, 222, 200), "black": (28, 28, 34)}
+FACE_OVALS = {"02159": (414, 326, 130, 173, 177), "01829": (395, 315, 132, 166, 174)}
+LABELS.update({name: FIXABLE for name in HEADSCARVES})
+
 TWELVE_MP = 12_000_000
 # A HEIC encode at 12 MP takes 8–16 s here: the HEIC variant is made at 1.2 MP.
 HEIC_PIXELS = 1_200_000
@@ -222,13 +243,13 @@ def photos():
     yield "insightface_tom_hanks_12mp", tom_hanks_12mp(), LABELS["insightface_tom_hanks_12mp"]
     for name in ENLARGED:
         yield name, enlarged(name), LABELS[name]
-    for name in VARIANTS:
+    for name in (*VARIANTS, *HEADSCARVES):
         yield name, variant(name), LABELS[name]
 
 
 def photo(name):
     """The bytes of one corpus photo by name."""
-    if name in VARIANTS:
+    if name in VARIANTS or name in HEADSCARVES:
         return variant(name)
     if name in ENLARGED:
         return enlarged(name)
@@ -307,11 +328,39 @@ def _cut_out(frame):
     return premultiplied, alpha
 
 
+def _spec(name):
+    """(frame, wall, aspect, orientation, format, cloth or None) of a variant or headscarf."""
+    if name in HEADSCARVES:
+        frame, wall, cloth = HEADSCARVES[name]
+        return frame, wall, (3, 4), None, "JPEG", cloth
+    return (*VARIANTS[name], None)
+
+
+def _headscarf(frame, rgb, alpha, cloth):
+    """(premultiplied colour, alpha) of a franck cut-out with a headscarf drawn over it."""
+    cx, cy, a, b, angle = FACE_OVALS[frame]
+    height, width = alpha.shape
+    scarf = np.zeros((height, width), np.uint8)
+    cv2.ellipse(scarf, (cx, round(cy - 0.3 * b)), (round(1.5 * a), round(1.5 * b)), angle, 0, 360, 255, -1)
+    drape = np.array([[cx - 1.35 * a, cy + 0.2 * b], [cx + 1.35 * a, cy + 0.2 * b], [cx + 2.9 * a, height],
+                      [cx - 2.9 * a, height]], np.int32)
+    cv2.fillPoly(scarf, [drape], 255)
+    cv2.ellipse(scarf, (cx, cy), (round(0.97 * a), round(0.97 * b)), angle, 0, 360, 0, -1)
+    cover = cv2.GaussianBlur(scarf.astype(np.float32) / 255, (0, 0), 1.2)[..., None]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    folds = 0.86 + 0.1 * np.sin(xs / 9.0 + ys / 23.0) ** 2 + 0.04 * np.cos(ys / 31.0)
+    colour = np.minimum(np.array(CLOTHS[cloth], np.float32) * folds[..., None], 255)
+    return rgb * (1 - cover) + colour * cover, alpha * (1 - cover[..., 0]) + cover[..., 0]
+
+
 @lru_cache(maxsize=4)
 def _composed(name):
-    """(RGB image as displayed, the person's true alpha 0–1 at the same size) of a variant."""
-    frame, wall, (aw, ah), orientation, fmt = VARIANTS[name]
+    """(RGB image as displayed, the person's true alpha 0–1 at the same size) of a variant
+    or a headscarf."""
+    frame, wall, (aw, ah), orientation, fmt, cloth = _spec(name)
     rgb, alpha = _cut_out(frame)
+    if cloth:
+        rgb, alpha = _headscarf(frame, rgb, alpha, cloth)
     rgb, alpha = rgb[:, STUDIO:], alpha[:, STUDIO:]
     height, width = alpha.shape
     framed = alpha
@@ -357,7 +406,7 @@ def _backdrop(frame, wall, framed, pad, chest):
 
 @lru_cache(maxsize=4)
 def variant(name):
-    _, _, _, orientation, fmt = VARIANTS[name]
+    _, _, _, orientation, fmt, _ = _spec(name)
     return walls.encode(_composed(name)[0], fmt, 90, orientation)
 
 

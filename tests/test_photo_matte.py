@@ -40,11 +40,19 @@ def test_the_gap_below_the_carving_rows_is_left():
     assert cleaned[230, 288] == 1
 
 
-def test_the_gap_above_the_carving_rows_is_left():
+
+
+def test_a_gap_above_the_top_row_is_carved_only_before_a_plain_wall():
+    # Stripes 8 px wide, 25 levels lighter and darker than the wall colour (books on a
+    # shelf, a patterned curtain): their local mean is the gap's colour, but the mean of
+    # a busy wall is no colour behind the edge.
     rgb, alpha = picture()
-    cleaned, _ = matte.clean(rgb, alpha, carve_rows=(300, 800))
+    stripes = np.where((np.arange(600) // 8 % 2 == 0)[None, :, None], WALL - 25, WALL + 15)
+    busy = np.broadcast_to(stripes, rgb.shape).astype(np.uint8)
+    rgb[:, 300:] = busy[:, 300:]
+    cleaned, _ = matte.clean(rgb, alpha, carve_rows=(800, 800))
     assert cleaned[230, 288] == 1
-    cleaned, _ = matte.clean(rgb, alpha, carve_rows=(180, 800))
+    cleaned, _ = matte.clean(*picture(), carve_rows=(800, 800))
     assert cleaned[230, 288] < 0.1
 
 
@@ -143,3 +151,23 @@ def test_no_wall_is_left_where_the_true_alpha_says_wall(name):
     left, lost = edges.wall_left(warped, truth, output)
     assert left <= 300
     assert lost < 0.05 * (truth > 0.95).sum()
+
+
+@pytest.mark.parametrize("name", list(corpus.HEADSCARVES))
+def test_a_headscarf_keeps_its_edge_before_a_wall_of_its_colour(name):
+    # Drawn headscarves over real faces (tests/corpus.py), true alpha known. Measured when
+    # this was written: wall left 2,379 and 1,134 px around the white scarves on the white
+    # wall, 0 on the cream wall and behind the black scarf (the model's mask grows into a
+    # wall of the cloth's colour at the crown: with no carving 19,289 and 19,996, and 2,395
+    # for cream on cream; carving only below the eyes 14,881, 16,136 and 1,887); the sure
+    # person lost 0.3–0.6 % (0.3–0.5 % with no carving).
+    data = corpus.variant(name)
+    result = fix_photo(data)
+    assert result.ok, result.refused
+    output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
+    matrix, size = np.array(result.transform), (output.shape[1], output.shape[0])
+    warped = cv2.warpAffine(walls.upright(data), matrix, size, flags=cv2.INTER_AREA)
+    truth = cv2.warpAffine(corpus.variant_truth(name), matrix, size, flags=cv2.INTER_AREA)
+    left, lost = edges.wall_left(warped, truth, output)
+    assert left <= 4_000
+    assert lost < 0.02 * (truth > 0.95).sum()

@@ -296,25 +296,28 @@ def _only_participant(person, face, others, matrix, scale):
     )
 
 
-# The rows where the edge cleanup may carve the matte (matte.clean), in face heights
-# (hairline to chin) below the hairline: from CARVE_TOP (under the eyes) to half a face
-# height under the chin. Carving began at the top of the image before; measured on the
-# corpus (bench/photo_fix.py, the eleven variants whose true alpha is known, and the six
-# real portraits) it then punched red holes into hair strands at the crown and temples
-# before a busy or dark wall (the speaker before a bookshelf: 146 red pixels inside his
-# hair's outline above row 600, 34 with no carving; Connery's crown 712 against 489) and
-# cut 44,131 sure-person pixels from the variants against 30,526 with no carving, while
-# leaving the same wall (152 against 175 pixels). Starting at 0.5: 34 and 489 holes,
-# 39,469 lost, 174 wall; at 0.3: 40,218 lost; at 0.7: 38,289. Below the eyes it still
-# takes out the pale wall beside a jaw that the model counts as person (the drawn
-# head's own backdrop in tests/walls.py: tests/test_photo_matte.py).
+# The rows where the edge cleanup carves the matte (matte.clean), in face heights
+# (hairline to chin) below the hairline: above CARVE_TOP (under the eyes) only before a
+# plain wall (matte.PLAIN_NEAR), below it down to half a face height under the chin
+# whatever the wall. Carving everywhere (the first stop) punched red holes between hair
+# strands before a busy wall; not carving above the eyes left a light headscarf's halo
+# on a wall of its colour. Measured (bench/photo_fix.py; tests/corpus.py's drawn
+# headscarves; red pixels inside the hair's outline above the eyes of tracking's man
+# before a bookshelf), for carving everywhere / only below the eyes / as chosen / never:
+#   red holes in the hair                      196 /     42 /     43 /     42
+#   sure person lost, 11 known-alpha variants 44,131 / 39,469 / 42,728 / 30,526
+#   wall left around a white headscarf on a white wall, two faces:
+#                           2,379, 1,134 / 14,881, 16,136 / 2,379, 1,134 / 19,289, 19,996
+# Below the eyes it takes out the pale wall beside a jaw that the model counts as person
+# (the drawn head's own backdrop in tests/walls.py), which may differ from the rest of the
+# wall (a window), so there it does not ask for a plain wall.
 CARVE_TOP = 0.5
 
 
 def _carve_rows(points):
-    """(top, bottom), the output rows where the matte may be carved to the wall colour:
-    from under the eyes down to half a face height under the chin (the gap between jaw
-    and collar)."""
+    """(top, bottom) for matte.clean: the matte is carved to the wall colour above the
+    output row `bottom`, half a face height under the chin (the gap between jaw and
+    collar), and above `top`, under the eyes, only before a plain wall."""
     chin, forehead = float(points[landmarks.CHIN][1]), float(points[landmarks.FOREHEAD][1])
     return round(forehead + CARVE_TOP * (chin - forehead)), round(chin + 0.5 * (chin - forehead))
 
