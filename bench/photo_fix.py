@@ -26,8 +26,13 @@ whose input pixel is the local wall colour and whose output still shows it: the 
 left behind), the side-margin ghost share (non-red share of the upper side margins
 outside the participant's head, background.ghost_share) and the time as a ratio to one
 full decode; then the totals, and it writes the contact sheet var/bench/photo_fix_corpus.png
-(input | before | after for every corpus photo). Target: residue total at most a third
-of before's; a fix at most 3.0× one full decode (median).
+(input | before | after for every corpus photo). Where the person's true alpha is known
+(the franck variants and the drawn headscarves) it prints the wall left and the person
+lost counted exactly (tests/edges.wall_left), and what the colour-guessed residue makes
+of a perfect cut-out. Targets: the wall left against the true alpha at most a third of
+before's (the colour-guessed residue counts the person's wall-coloured pixels: a perfect
+cut-out scores more than before on it); a fix at most 3.0× one full decode (median, on
+the phone photos).
 
 Where the time goes (3000×4000, one full decode ~120 ms here): the draft decode at 1/2
 ~0.7 of it (Huffman decoding of the whole file stays), two Face Landmarker runs of ~27 ms
@@ -208,6 +213,7 @@ def measure_corpus(runs):
                                            (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
                     entry["wall_left"], entry["lost"] = edges.wall_left(warped, truth, output)
                     entry["perfect"] = edges.edge_residue(warped, edges.perfect_cutout(warped, truth))[0]
+                    entry["person"] = int((truth > 0.95).sum())
                 faces = landmarks.detect(output)
                 entry["ghost"] = background.ghost_share(output, faces[0].box, check_config) if faces else None
                 outputs[label] = output
@@ -330,11 +336,15 @@ def report_corpus(args):
             ratios.append(row["after"]["fix"] / row["decode"])
         print(f"{row['name']:<32}{row['decode'] * 1000:>10.0f}  {cells[0]:<34}{cells[1]:<34}")
     share = totals["after"] / max(totals["before"], 1)
-    print(f"edge residue, photos fixed by both: before {totals['before']}, after {totals['after']} ({share:.2f} of before; target ≤ 0.33)")
+    print(f"edge residue guessed from colour, photos fixed by both: before {totals['before']}, after {totals['after']} "
+          f"({share:.2f} of before)")
     # The residue above guesses the wall from colour, so it also counts the person's own
-    # wall-like colours (a grey sweater before a grey wall, a dark jacket before a dark door)
-    # and rewards cutting them away. Where the true alpha is known (the franck variants,
-    # keyed from a blue screen), both sides are counted exactly.
+    # wall-like colours (a grey sweater before a grey wall, a dark jacket before a dark door,
+    # a white headscarf before a white wall) and rewards cutting them away: a perfect
+    # cut-out scores more than the fixer before (printed below). Where the true alpha is
+    # known (the franck variants, keyed from a blue screen, and the headscarves drawn over
+    # them), the wall left and the person lost are counted exactly, and the target is
+    # judged there.
     print("\nagainst the true alpha (franck variants and drawn headscarves): wall pixels left / person pixels lost")
     truth = {"before": [0, 0], "after": [0, 0]}
     for row in result["corpus"]:
@@ -346,6 +356,11 @@ def report_corpus(args):
                 cells.append(f"{row[label]['wall_left']:>7} / {row[label]['lost']:<7}")
             print(f"{row['name']:<32}{'':>10}  {cells[0]:<34}{cells[1]:<34}")
     print(f"{'total':<32}{'':>10}  {truth['before'][0]:>7} / {truth['before'][1]:<7}{'':<18}{truth['after'][0]:>7} / {truth['after'][1]:<7}")
+    exact = truth["after"][0] / max(truth["before"][0], 1)
+    person = sum(row["after"]["person"] for row in result["corpus"] if "person" in row["after"])
+    print(f"wall left against the true alpha: before {truth['before'][0]}, after {truth['after'][0]} "
+          f"({exact:.2f} of before; target ≤ 0.33); person lost {truth['before'][1] / max(person, 1):.2%} "
+          f"before, {truth['after'][1] / max(person, 1):.2%} after")
     # The ceiling of the colour-guessed residue: the same measure on a perfect cut-out (the
     # true alpha over the red), which leaves no wall by construction.
     known = [row for row in result["corpus"] if "perfect" in row["after"] and "residue" in row["before"]]
@@ -356,9 +371,11 @@ def report_corpus(args):
         print(f"colour-guessed residue on these variants: before {before}, after {after}, a perfect cut-out {perfect} "
               f"({perfect / max(before, 1):.2f} of before): the measure counts the person's wall-coloured pixels")
     if ratios:
-        print(f"fix / full decode on the corpus (after): median {statistics.median(ratios):.2f} (target ≤ 3.0)")
+        # Not the speed target: these files are enlarged originals and composites, smooth, and
+        # decode in a third of a phone photo's time; the target is judged on the phone photos.
+        print(f"fix / full decode on these corpus files (after): median {statistics.median(ratios):.2f}")
     print(f"contact sheet (input | before | after): {result['sheet']}")
-    return share > 1 / 3 or (ratios and statistics.median(ratios) > 3.0)
+    return exact > 1 / 3
 
 
 def main():
