@@ -132,6 +132,20 @@ def test_the_true_alpha_measure_counts_wall_left_and_person_lost():
 FIXED_VARIANTS = [name for name in corpus.VARIANTS if not corpus.LABELS[name].startswith("refuse")]
 
 
+def _fixed_against_truth(name):
+    """(wall pixels left, sure-person pixels lost, sure-person pixels) of a corpus photo
+    whose true alpha is known, fixed."""
+    data = corpus.variant(name)
+    result = fix_photo(data)
+    assert result.ok, result.refused
+    output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
+    matrix, size = np.array(result.transform), (output.shape[1], output.shape[0])
+    warped = cv2.warpAffine(walls.upright(data), matrix, size, flags=cv2.INTER_AREA)
+    truth = cv2.warpAffine(corpus.variant_truth(name), matrix, size, flags=cv2.INTER_AREA)
+    left, lost = edges.wall_left(warped, truth, output)
+    return left, lost, int((truth > 0.95).sum())
+
+
 @pytest.mark.parametrize("name", FIXED_VARIANTS)
 def test_no_wall_is_left_where_the_true_alpha_says_wall(name):
     # The franck variants' alpha is known (a blue-screen key): almost none of the wall
@@ -141,16 +155,9 @@ def test_no_wall_is_left_where_the_true_alpha_says_wall(name):
     # a photo); the sure person lost
     # 0.0–1.0 %, 4.1 % for franck_03909 (grey sweater on a grey wall: the model alone cuts
     # most of it, 3.3 % before the edge cleanup).
-    data = corpus.variant(name)
-    result = fix_photo(data)
-    assert result.ok, result.refused
-    output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
-    matrix, size = np.array(result.transform), (output.shape[1], output.shape[0])
-    warped = cv2.warpAffine(walls.upright(data), matrix, size, flags=cv2.INTER_AREA)
-    truth = cv2.warpAffine(corpus.variant_truth(name), matrix, size, flags=cv2.INTER_AREA)
-    left, lost = edges.wall_left(warped, truth, output)
+    left, lost, person = _fixed_against_truth(name)
     assert left <= 300
-    assert lost < 0.05 * (truth > 0.95).sum()
+    assert lost < 0.05 * person
 
 
 @pytest.mark.parametrize("name", list(corpus.HEADSCARVES))
@@ -161,13 +168,6 @@ def test_a_headscarf_keeps_its_edge_before_a_wall_of_its_colour(name):
     # wall of the cloth's colour at the crown: with no carving 19,289 and 19,996, and 2,395
     # for cream on cream; carving only below the eyes 14,881, 16,136 and 1,887); the sure
     # person lost 0.3–0.6 % (0.3–0.5 % with no carving).
-    data = corpus.variant(name)
-    result = fix_photo(data)
-    assert result.ok, result.refused
-    output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
-    matrix, size = np.array(result.transform), (output.shape[1], output.shape[0])
-    warped = cv2.warpAffine(walls.upright(data), matrix, size, flags=cv2.INTER_AREA)
-    truth = cv2.warpAffine(corpus.variant_truth(name), matrix, size, flags=cv2.INTER_AREA)
-    left, lost = edges.wall_left(warped, truth, output)
+    left, lost, person = _fixed_against_truth(name)
     assert left <= 4_000
-    assert lost < 0.02 * (truth > 0.95).sum()
+    assert lost < 0.02 * person
