@@ -40,8 +40,6 @@ def test_the_gap_below_the_carving_rows_is_left():
     assert cleaned[230, 288] == 1
 
 
-
-
 def test_a_gap_above_the_top_row_is_carved_only_before_a_plain_wall():
     # Stripes 8 px wide, 25 levels lighter and darker than the wall colour (books on a
     # shelf, a patterned curtain): their local mean is the gap's colour, but the mean of

@@ -161,12 +161,12 @@ def _gather(image, indices, size, image_size):
     return image[ys, xs]
 
 
-def _plain(tiny, tiny_alpha, wall):
+def _plain(tiny, sure_wall, wall):
     """1 where the sure wall around a pixel is plain (its colours' spread, the root of
     the summed channel variances within WALL_RADIUS, under PLAIN_NEAR), 0 where it is
-    busy (over PLAIN_FAR); at the reduced size of `tiny`, `wall` its local mean."""
-    weight = (tiny_alpha < SURE_WALL).astype(np.float32)
-    squares = _local_mean(tiny * tiny, weight, WALL_RADIUS // 2, WALL_RADIUS_WIDE // 2)
+    busy (over PLAIN_FAR); at the reduced size of `tiny`, `sure_wall` the weight and
+    `wall` the local mean that clean() found the wall colour with."""
+    squares = _local_mean(tiny * tiny, sure_wall, WALL_RADIUS // 2, WALL_RADIUS_WIDE // 2)
     spread = np.sqrt(np.maximum(squares - wall * wall, 0).sum(axis=2))
     return np.clip((PLAIN_FAR - spread) / (PLAIN_FAR - PLAIN_NEAR), 0, 1)
 
@@ -197,7 +197,8 @@ def clean(rgb, alpha, carve_rows=None):
     quarter = (max(1, round(half[0] / 2)), max(1, round(half[1] / 2)))
     tiny = cv2.resize(small, quarter, interpolation=cv2.INTER_AREA)
     tiny_alpha = cv2.resize(small_alpha, quarter, interpolation=cv2.INTER_AREA)
-    wall = _local_mean(tiny, (tiny_alpha < SURE_WALL).astype(np.float32), WALL_RADIUS // 2, WALL_RADIUS_WIDE // 2)
+    sure_wall = (tiny_alpha < SURE_WALL).astype(np.float32)
+    wall = _local_mean(tiny, sure_wall, WALL_RADIUS // 2, WALL_RADIUS_WIDE // 2)
     sure = (tiny_alpha > SURE_PERSON) & (_norm(tiny - wall) > WALL_LIKE)
     person = _local_mean(tiny, sure.astype(np.float32), max(1, PERSON_RADIUS // 2), PERSON_RADIUS_WIDE // 2)
 
@@ -214,7 +215,7 @@ def clean(rgb, alpha, carve_rows=None):
         # wall beside a jaw may differ from the rest (a window), and is carved as it is.
         upper = max(0, int(top * half[1] / height))
         if upper:
-            plain = cv2.resize(_plain(tiny, tiny_alpha, wall), half, interpolation=cv2.INTER_LINEAR)
+            plain = cv2.resize(_plain(tiny, sure_wall, wall), half, interpolation=cv2.INTER_LINEAR)
             fade[:upper] *= plain[:upper]
     band = np.flatnonzero((fade > 0) & (small_alpha > 0))
     lowered = np.zeros(half[::-1], np.float32)
