@@ -139,7 +139,7 @@ def real_photos():
     photos = [(f"{name}_12mp", walls.enlarged(corpus.photo(name), CORPUS_SIDE)) for name in ENLARGED]
     photos.append(("speaker_colleague_12mp", bystanders.real_speaker_with_colleague(corpus.photo("tracking_faces"))))
     photos += [(name, corpus.variant(name)) for name, label in corpus.LABELS.items()
-               if (name in corpus.VARIANTS or name in corpus.HEADSCARVES) and not label.startswith("refuse")]
+               if name in corpus.COMPOSED and not label.startswith("refuse")]
     return photos
 
 
@@ -208,7 +208,7 @@ def measure_corpus(runs):
                 output = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
                 warped = cv2.warpAffine(source, np.array(result.transform), (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
                 entry["residue"], entry["band"] = edges.edge_residue(warped, output)
-                if name in corpus.VARIANTS or name in corpus.HEADSCARVES:
+                if name in corpus.COMPOSED:
                     truth = cv2.warpAffine(corpus.variant_truth(name), np.array(result.transform),
                                            (output.shape[1], output.shape[0]), flags=cv2.INTER_AREA)
                     entry["wall_left"], entry["lost"] = edges.wall_left(warped, truth, output)
